@@ -1,0 +1,24 @@
+package dev.stepwise.cli;
+
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+
+/** Log levels for the CLI: quiet by default so command output stays readable, INFO with --verbose. */
+final class Logging {
+
+    private static volatile boolean verbose;
+
+    private Logging() {
+    }
+
+    static void configure(final boolean beVerbose) {
+        verbose = beVerbose;
+        if (beVerbose) {
+            Configurator.setLevel("dev.stepwise", Level.INFO);
+        }
+    }
+
+    static boolean isVerbose() {
+        return verbose;
+    }
+}

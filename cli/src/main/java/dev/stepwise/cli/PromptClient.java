@@ -1,0 +1,147 @@
+package dev.stepwise.cli;
+
+import dev.stepwise.schemas.avro.AnswerPublished;
+import dev.stepwise.schemas.avro.PromptSubmitted;
+import dev.stepwise.schemas.avro.StepProposed;
+import dev.stepwise.schemas.serde.AvroSerdes;
+import dev.stepwise.schemas.serde.SchemaRegistryClient;
+import dev.stepwise.schemas.topics.Topic;
+import dev.stepwise.schemas.topics.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * What a user of Stepwise does over Kafka: publish prompts, wait for their answers, and look up the
+ * steps of a winning chain. {@code ask} and {@code demo} both use it. Answers are read with
+ * {@code read_committed}, from the end of the answer topic as it was before the prompts were sent.
+ */
+final class PromptClient implements AutoCloseable {
+
+    private final Topics topics;
+    private final String bootstrap;
+    private final AvroSerdes serdes;
+    private final KafkaProducer<String, PromptSubmitted> producer;
+    private final KafkaConsumer<String, AnswerPublished> answers;
+
+    PromptClient(final String bootstrap, final SchemaRegistryClient registry, final Topics topics) {
+        this.topics = topics;
+        this.bootstrap = bootstrap;
+        this.serdes = new AvroSerdes(registry);
+        final Map<String, Object> producerProps = new HashMap<>();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "stepwise-cli");
+        this.producer = new KafkaProducer<>(producerProps, Serdes.String().serializer(),
+                serdes.valueSerde(topics.prompts()).serializer());
+        this.answers = consumer(serdes.valueSerde(topics.answers()).deserializer());
+        final List<TopicPartition> partitions = partitions(answers, topics.answers());
+        answers.assign(partitions);
+        answers.seekToEnd(partitions);
+        // position() resolves the lazy seek now, before any prompt is sent, so no answer can be missed.
+        partitions.forEach(answers::position);
+    }
+
+    private <V> KafkaConsumer<String, V> consumer(final org.apache.kafka.common.serialization.Deserializer<V> values) {
+        final Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "stepwise-cli-reader");
+        return new KafkaConsumer<>(props, Serdes.String().deserializer(), values);
+    }
+
+    private static List<TopicPartition> partitions(final KafkaConsumer<?, ?> consumer, final Topic<?> topic) {
+        return consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+    }
+
+    /** Publishes a prompt and waits until the broker has it. */
+    void submit(final PromptSubmitted prompt) {
+        try {
+            producer.send(new ProducerRecord<>(topics.prompts().name(), prompt.getPromptId(), prompt)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while publishing prompt " + prompt.getPromptId(), e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot publish prompt " + prompt.getPromptId() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Waits for the answers of {@code promptIds}, handing each to {@code onAnswer} as it arrives.
+     *
+     * @return the answers received, by prompt id (fewer than asked for if the timeout passed)
+     */
+    Map<String, AnswerPublished> awaitAnswers(final Set<String> promptIds, final Duration timeout,
+                                              final Consumer<AnswerPublished> onAnswer) {
+        final Map<String, AnswerPublished> received = new LinkedHashMap<>();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (received.size() < promptIds.size() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, AnswerPublished> record : answers.poll(Duration.ofMillis(200))) {
+                if (record.value() != null && promptIds.contains(record.key()) && !received.containsKey(record.key())) {
+                    received.put(record.key(), record.value());
+                    onAnswer.accept(record.value());
+                }
+            }
+        }
+        return received;
+    }
+
+    /**
+     * The steps of a chain, root first, read from the partition of the step topic that holds the
+     * prompt's events (all events of a prompt share its key, so they share a partition).
+     */
+    List<StepProposed> chain(final String promptId, final List<String> stepIds, final Instant since) {
+        final Topic<StepProposed> topic = topics.stepsProposed();
+        try (KafkaConsumer<String, StepProposed> steps = consumer(serdes.valueSerde(topic).deserializer())) {
+            final int partitionCount = steps.partitionsFor(topic.name(), Duration.ofSeconds(30)).size();
+            final int partition = Utils.toPositive(Utils.murmur2(promptId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
+            final TopicPartition tp = new TopicPartition(topic.name(), partition);
+            steps.assign(List.of(tp));
+            final OffsetAndTimestamp start = steps.offsetsForTimes(Map.of(tp, since.minusSeconds(5).toEpochMilli())).get(tp);
+            if (start == null) {
+                steps.seekToBeginning(List.of(tp));
+            } else {
+                steps.seek(tp, start.offset());
+            }
+            final long end = steps.endOffsets(List.of(tp)).get(tp);
+            final Map<String, StepProposed> found = new HashMap<>();
+            final Set<String> wanted = Set.copyOf(stepIds);
+            while (steps.position(tp) < end && found.size() < wanted.size()) {
+                for (ConsumerRecord<String, StepProposed> r : steps.poll(Duration.ofMillis(200))) {
+                    if (promptId.equals(r.key()) && r.value() != null && wanted.contains(r.value().getStepId())) {
+                        found.put(r.value().getStepId(), r.value());
+                    }
+                }
+            }
+            final List<StepProposed> chain = new ArrayList<>();
+            stepIds.stream().map(found::get).filter(java.util.Objects::nonNull).forEach(chain::add);
+            return chain;
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        answers.close(Duration.ofSeconds(5));
+    }
+}

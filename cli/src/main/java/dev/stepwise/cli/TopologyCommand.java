@@ -1,0 +1,36 @@
+package dev.stepwise.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs the Kafka Streams topology against an existing cluster. */
+@Command(name = "topology", mixinStandardHelpOptions = true,
+        description = {"Run the Kafka Streams topology that merges steps with verdicts, ranks chains and answers,",
+            "against a cluster (--bootstrap/--registry, or the one './stepwise up' started). Scale it by starting more."})
+final class TopologyCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    GlobalOptions global;
+
+    @Option(names = "--reset", description = "Wipe this instance's local state directory before starting (state is restored from the changelogs).")
+    boolean reset;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(true);
+        final Map<String, String> config = Connect.toRunningCluster(global.config(Map.of()));
+        final var app = dev.stepwise.topology.TopologyApp.create(new dev.stepwise.topology.TopologyConfig(config), reset);
+        app.start();
+        spec.commandLine().getOut().println("stepwise topology running bootstrap=" + config.get("bootstrap.servers"));
+        spec.commandLine().getOut().flush();
+        UntilShutdown.await(() -> app.close(java.time.Duration.ofSeconds(30)));
+        return 0;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.stepwise.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Runs everything: broker and registry (embedded unless given), topics, topology and agents. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Start the broker and schema registry (embedded unless --bootstrap/--registry name existing ones),",
+            "create the topics, and run the topology and the agents until Ctrl-C or SIGTERM.",
+            "Prints one line 'stepwise ready bootstrap=HOST:PORT registry=URL' once clients can use them."})
+final class UpCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    GlobalOptions global;
+    @Mixin
+    ModelOptions model;
+    @Mixin
+    StackOptions stack;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(global.verbose);
+        stack.validate();
+        final Map<String, String> config = global.config(model.config());
+        final boolean external = StepwiseStack.isExternal(config);
+        final StepwiseStack running = StepwiseStack.start(config, stack,
+                StepwiseStack.Parts.all(stack.proposers, stack.verifiers, stack.revisers));
+        if (!external) {
+            RunFile.write(running.bootstrapServers(), running.registryUrl());
+        }
+        spec.commandLine().getOut().println("stepwise ready bootstrap=" + running.bootstrapServers()
+                + " registry=" + running.registryUrl());
+        spec.commandLine().getOut().flush();
+        UntilShutdown.await(() -> {
+            if (!external) {
+                RunFile.delete();
+            }
+            running.close();
+        });
+        return 0;
+    }
+}
