@@ -1,7 +1,7 @@
 package dev.stepwise.schemas.serde;
 
 import java.io.IOException;
-import org.apache.avro.AvroTypeException;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -22,12 +22,15 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     private final Class<T> type;
     private final Schema readerSchema;
     private final BoundedCache<Integer, SpecificDatumReader<T>> readers;
+    /** Writer schemas by id, kept apart from the readers so that an id that cannot be read is not fetched per record. */
+    private final BoundedCache<Integer, Schema> writers;
 
     public ConfluentAvroDeserializer(final SchemaRegistryClient registry, final Class<T> type, final int cacheSize) {
         this.registry = registry;
         this.type = type;
         this.readerSchema = SpecificData.get().getSchema(type);
         this.readers = new BoundedCache<>(cacheSize);
+        this.writers = new BoundedCache<>(cacheSize);
     }
 
     @Override
@@ -61,7 +64,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
     private SpecificDatumReader<T> readerFor(final String topic, final int id) {
         final Schema writer;
         try {
-            writer = registry.schemaById(id);
+            writer = writers.get(id, registry::schemaById);
         } catch (SchemaRegistryException e) {
             if (e.isNotFound()) {
                 throw new UndecodableRecordException(UndecodableRecordException.Reason.UNKNOWN_SCHEMA_ID,
@@ -70,13 +73,14 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
             throw new UndecodableRecordException(UndecodableRecordException.Reason.REGISTRY_UNAVAILABLE,
                     "Cannot look up schema id " + id + " for topic " + topic + ": " + e.getMessage(), e);
         }
-        try {
-            final SpecificDatumReader<T> reader = new SpecificDatumReader<>(writer, readerSchema);
-            return reader;
-        } catch (AvroTypeException e) {
+        // SpecificDatumReader resolves the two schemas lazily, on the first read, and would then fail with an
+        // AvroTypeException that looks like a malformed body. Checking here names the real cause.
+        final List<String> problems = AvroCompatibility.problems(readerSchema, writer);
+        if (!problems.isEmpty()) {
             throw new UndecodableRecordException(UndecodableRecordException.Reason.INCOMPATIBLE_SCHEMA,
                     "Schema id " + id + " (" + writer.getFullName() + ") on topic " + topic + " cannot be read as "
-                            + type.getName() + ": " + e.getMessage(), e);
+                            + type.getName() + ": " + String.join("; ", problems));
         }
+        return new SpecificDatumReader<>(writer, readerSchema);
     }
 }

@@ -33,8 +33,11 @@ public class SchemaRegistryException extends RuntimeException {
         return status == 404;
     }
 
-    /** True when the registry could not be reached or failed on its side; a retry may succeed. */
+    /**
+     * True when the registry could not be reached, failed on its side, or asked to slow down (429,
+     * which Confluent Cloud sends under rate limiting); a retry may succeed.
+     */
     public boolean isRetriable() {
-        return status == 0 || status >= 500;
+        return status == 0 || status >= 500 || status == 429;
     }
 }
