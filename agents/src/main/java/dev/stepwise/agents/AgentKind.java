@@ -1,0 +1,21 @@
+package dev.stepwise.agents;
+
+import java.util.Locale;
+
+/** The three kinds of stateless agent the search drives. */
+public enum AgentKind {
+    /** Reads {@code steps.requested}, writes k candidate steps per request to {@code steps.proposed}. */
+    PROPOSER,
+    /** Reads {@code steps.proposed}, writes one verdict per step to {@code steps.verified}. */
+    VERIFIER,
+    /** Reads {@code revisions.requested}, writes one revised step per request to {@code steps.proposed}. */
+    REVISER;
+
+    /**
+     * The lower-case name used in group ids, transactional ids, thread names and
+     * {@code DeadLetter.component}, e.g. {@code proposer}.
+     */
+    public String component() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
