@@ -1,0 +1,91 @@
+package dev.stepwise.topology.search;
+
+import dev.stepwise.schemas.avro.Vote;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The verifier-weighted majority vote over finished chains (Snell et al. 2024, §5): each distinct
+ * normalised answer gets the sum of the chain scores of the chains that gave it; the heaviest
+ * wins, ties go to the answer more chains gave, then to the lexicographically smaller answer.
+ */
+public final class AnswerVote {
+
+    /** One finished chain: its answer as written, its chain score, and its step ids root first. */
+    public record Chain(String answer, double score, List<String> stepIds) {
+        public Chain {
+            stepIds = List.copyOf(stepIds);
+        }
+    }
+
+    /**
+     * The outcome.
+     *
+     * @param answer       the winning answer as the best chain giving it wrote it (trimmed); null when no chain finished
+     * @param confidence   the winner's share of the total weight, in [0,1]
+     * @param votes        per distinct normalised answer, best first
+     * @param winningChain step ids, root first, of the best chain with the winning answer
+     */
+    public record Result(String answer, double confidence, List<Vote> votes, List<String> winningChain) {
+        public Result {
+            votes = List.copyOf(votes);
+            winningChain = List.copyOf(winningChain);
+        }
+
+        public boolean hasAnswer() {
+            return answer != null;
+        }
+    }
+
+    /** Best first: heavier, then more chains, then lexicographically smaller. */
+    static final Comparator<Vote> BEST_FIRST = Comparator.comparingDouble(Vote::getWeight).reversed()
+            .thenComparing(Comparator.comparingInt(Vote::getChains).reversed())
+            .thenComparing(Vote::getAnswer);
+
+    /** Better chain first: higher score, then fewer steps, then smaller last step id. */
+    private static final Comparator<Chain> BETTER_CHAIN = Comparator.comparingDouble(Chain::score).reversed()
+            .thenComparingInt(c -> c.stepIds().size())
+            .thenComparing(c -> c.stepIds().isEmpty() ? "" : c.stepIds().get(c.stepIds().size() - 1));
+
+    private AnswerVote() {
+    }
+
+    /** Trimmed and lower-cased (locale-independent), so "42" and " 42 " and "Yes"/"yes" are one answer. */
+    public static String normalise(final String answer) {
+        return answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);
+    }
+
+    public static Result tally(final List<Chain> chains) {
+        if (chains.isEmpty()) {
+            return new Result(null, 0.0, List.of(), List.of());
+        }
+        final Map<String, double[]> weights = new LinkedHashMap<>();
+        final Map<String, Integer> counts = new LinkedHashMap<>();
+        double total = 0.0;
+        for (final Chain chain : chains) {
+            final String key = normalise(chain.answer());
+            weights.computeIfAbsent(key, k -> new double[1])[0] += chain.score();
+            counts.merge(key, 1, Integer::sum);
+            total += chain.score();
+        }
+        final List<Vote> votes = new ArrayList<>();
+        for (final Map.Entry<String, double[]> e : weights.entrySet()) {
+            votes.add(Vote.newBuilder().setAnswer(e.getKey()).setWeight(e.getValue()[0])
+                    .setChains(counts.get(e.getKey())).build());
+        }
+        votes.sort(BEST_FIRST);
+        final Vote winner = votes.get(0);
+        final Chain best = chains.stream()
+                .filter(c -> normalise(c.answer()).equals(winner.getAnswer()))
+                .min(BETTER_CHAIN)
+                .orElseThrow();
+        // With every score 0 (possible only with an accept threshold of 0) the weights say nothing:
+        // fall back to the share of chains, so confidence stays a meaningful fraction.
+        final double confidence = total > 0.0 ? winner.getWeight() / total : (double) winner.getChains() / chains.size();
+        return new Result(best.answer() == null ? "" : best.answer().strip(), confidence, votes, best.stepIds());
+    }
+}

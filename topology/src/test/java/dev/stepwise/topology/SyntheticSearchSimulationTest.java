@@ -1,0 +1,180 @@
+package dev.stepwise.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.stepwise.models.Judgement;
+import dev.stepwise.models.ProblemNotUnderstoodException;
+import dev.stepwise.models.ProposedStep;
+import dev.stepwise.models.RevisionTask;
+import dev.stepwise.models.StepTask;
+import dev.stepwise.models.VerificationTask;
+import dev.stepwise.models.synthetic.GeneratedProblem;
+import dev.stepwise.models.synthetic.SyntheticConfig;
+import dev.stepwise.models.synthetic.SyntheticModelBackend;
+import dev.stepwise.models.synthetic.SyntheticTaskSuite;
+import dev.stepwise.schemas.avro.AgentCall;
+import dev.stepwise.schemas.avro.AnswerPublished;
+import dev.stepwise.schemas.avro.Budget;
+import dev.stepwise.schemas.avro.ChainContext;
+import dev.stepwise.schemas.avro.PromptSubmitted;
+import dev.stepwise.schemas.avro.RevisionRequested;
+import dev.stepwise.schemas.avro.StepProposalRequested;
+import dev.stepwise.schemas.avro.StepProposed;
+import dev.stepwise.schemas.avro.StepVerified;
+import dev.stepwise.schemas.avro.Strategy;
+import dev.stepwise.schemas.avro.Verdict;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole search loop on the {@code TopologyTestDriver}, with this test playing proposer,
+ * verifier and reviser through the synthetic backend (a fallible proposer, an exact verifier):
+ * the accuracy the topology reaches on a mixed suite, with beam search and with the best-of-n
+ * baseline at the same budget.
+ */
+class SyntheticSearchSimulationTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SyntheticSearchSimulationTest.class);
+    private static final int PROBLEMS = 20;
+    private static final int MAX_STEPS = 16;
+    private static final long SUITE_SEED = 7L;
+    private static final double STEP_ERROR_RATE = 0.10;
+    /** Rounds of agent work per prompt before the test gives up: far more than a 16-step search needs. */
+    private static final int MAX_ROUNDS = 200;
+
+    @TempDir
+    Path stateDir;
+
+    private record Outcome(double accuracy, double averageCalls, int answered) {
+    }
+
+    @Test
+    void beamSearchSolvesNineInTenMixedProblemsAtTenPercentStepError() {
+        final Outcome beam = run(Strategy.newBuilder().setName("beam").setBeamWidth(2).setBranching(3)
+                .setMaxDepth(40).setMaxRevisions(2).build(), stateDir.resolve("beam"));
+        final Outcome bestOfN = run(Strategy.newBuilder().setName("best-of-n").setBeamWidth(4).setBranching(1)
+                .setMaxDepth(40).setMaxRevisions(2).build(), stateDir.resolve("best-of-n"));
+        LOG.info("Synthetic suite ({} problems, up to {} steps, step error {}): beam accuracy {} with {} calls on "
+                        + "average; best-of-n accuracy {} with {} calls on average", PROBLEMS, MAX_STEPS, STEP_ERROR_RATE,
+                beam.accuracy(), beam.averageCalls(), bestOfN.accuracy(), bestOfN.averageCalls());
+
+        assertThat(beam.answered()).isEqualTo(PROBLEMS);
+        assertThat(beam.accuracy()).isGreaterThanOrEqualTo(0.9);
+        assertThat(beam.averageCalls()).isLessThanOrEqualTo(400);
+        assertThat(bestOfN.answered()).isEqualTo(PROBLEMS);
+    }
+
+    private Outcome run(final Strategy strategy, final Path dir) {
+        final SyntheticModelBackend backend = new SyntheticModelBackend(
+                SyntheticConfig.defaults().withStepErrorRate(STEP_ERROR_RATE));
+        final List<GeneratedProblem> problems = SyntheticTaskSuite.mixed(PROBLEMS, MAX_STEPS, SUITE_SEED);
+        int correct = 0;
+        int answered = 0;
+        long calls = 0;
+        try (TopologyFixture fx = new TopologyFixture(dir)) {
+            long now = TestEvents.T0;
+            for (int i = 0; i < problems.size(); i++) {
+                final GeneratedProblem problem = problems.get(i);
+                final String promptId = "sim-" + i;
+                fx.submit(PromptSubmitted.newBuilder().setPromptId(promptId).setText(problem.text())
+                        .setStrategy(Strategy.newBuilder(strategy).build())
+                        .setBudget(Budget.newBuilder().setMaxModelCalls(400).setMaxTokens(10_000_000L).setDeadline(null).build())
+                        .setRequester("simulation").setSubmittedAt(Instant.ofEpochMilli(now)).build(), now);
+                AnswerPublished answer = null;
+                for (int round = 0; round < MAX_ROUNDS && answer == null; round++) {
+                    now += 10;
+                    final List<StepProposed> steps = new ArrayList<>();
+                    for (final StepProposalRequested request : fx.requests.readValuesToList()) {
+                        steps.addAll(propose(backend, request));
+                    }
+                    for (final RevisionRequested revision : fx.revisions.readValuesToList()) {
+                        steps.add(revise(backend, revision));
+                    }
+                    for (final StepProposed step : steps) {
+                        fx.propose(step, now);
+                    }
+                    for (final StepProposed step : steps) {
+                        if (step.getError() == null) {
+                            fx.verify(verify(backend, step), now + 1);
+                        }
+                    }
+                    final List<AnswerPublished> answers = fx.answers.readValuesToList();
+                    if (!answers.isEmpty()) {
+                        answer = answers.get(0);
+                    } else if (steps.isEmpty()) {
+                        break;
+                    }
+                }
+                if (answer != null) {
+                    answered++;
+                    calls += answer.getModelCalls();
+                    assertThat(answer.getModelCalls()).isLessThanOrEqualTo(400);
+                    if (SyntheticTaskSuite.isCorrect(problem.text(), answer.getAnswer())) {
+                        correct++;
+                    } else {
+                        LOG.info("{} ({} steps, {}): answered {} expected {}", promptId, problem.difficulty(),
+                                problem.family(), answer.getAnswer(), problem.expectedAnswer());
+                    }
+                }
+            }
+        }
+        return new Outcome((double) correct / problems.size(), answered == 0 ? 0 : (double) calls / answered, answered);
+    }
+
+    private static List<StepProposed> propose(final SyntheticModelBackend backend, final StepProposalRequested request) {
+        final List<StepProposed> steps = new ArrayList<>();
+        for (int i = 0; i < request.getSamples(); i++) {
+            final String stepId = request.getRequestId() + "." + i;
+            final StepProposed.Builder step = StepProposed.newBuilder()
+                    .setPromptId(request.getPromptId()).setStepId(stepId).setRequestId(request.getRequestId())
+                    .setChainId(request.getChainId()).setParentStepId(request.getParentStepId())
+                    .setDepth(request.getDepth()).setRevisionOf(null).setContext(request.getContext())
+                    .setError(null).setProducedAt(Instant.ofEpochMilli(TestEvents.T0));
+            try {
+                final ProposedStep proposed = backend.propose(new StepTask(request.getPromptId(),
+                        request.getContext().getProblem(), request.getContext().getPriorSteps(), stepId, request.getDepth()));
+                steps.add(step.setText(proposed.text()).setTerminal(proposed.terminal()).setAnswer(proposed.answer())
+                        .setCall(call(proposed.tokens())).build());
+            } catch (final ProblemNotUnderstoodException e) {
+                steps.add(step.setText("").setTerminal(false).setAnswer(null).setError(e.getMessage()).setCall(call(0)).build());
+            }
+        }
+        return steps;
+    }
+
+    private static StepProposed revise(final SyntheticModelBackend backend, final RevisionRequested revision) {
+        final String stepId = revision.getRequestId() + ".0";
+        final ChainContext context = revision.getContext();
+        final ProposedStep revised = backend.revise(new RevisionTask(revision.getPromptId(), context.getProblem(),
+                context.getPriorSteps(), revision.getRejectedText(), revision.getCritique(), stepId,
+                revision.getDepth(), revision.getAttempt()));
+        return StepProposed.newBuilder()
+                .setPromptId(revision.getPromptId()).setStepId(stepId).setRequestId(revision.getRequestId())
+                .setChainId(revision.getChainId()).setParentStepId(revision.getParentStepId())
+                .setDepth(revision.getDepth()).setText(revised.text()).setTerminal(revised.terminal())
+                .setAnswer(revised.answer()).setRevisionOf(revision.getStepId()).setContext(context)
+                .setCall(call(revised.tokens())).setError(null).setProducedAt(Instant.ofEpochMilli(TestEvents.T0))
+                .build();
+    }
+
+    private static StepVerified verify(final SyntheticModelBackend backend, final StepProposed step) {
+        final Judgement judgement = backend.verify(new VerificationTask(step.getPromptId(),
+                step.getContext().getProblem(), step.getContext().getPriorSteps(), step.getStepId(), step.getText()));
+        return StepVerified.newBuilder()
+                .setPromptId(step.getPromptId()).setStepId(step.getStepId()).setScore(judgement.score())
+                .setVerdict(judgement.accepted() ? Verdict.ACCEPTED : Verdict.REJECTED)
+                .setRationale(judgement.rationale()).setCall(call(judgement.tokens()))
+                .setVerifiedAt(Instant.ofEpochMilli(TestEvents.T0)).build();
+    }
+
+    private static AgentCall call(final int tokens) {
+        return AgentCall.newBuilder().setAgentInstance("simulation").setModel(SyntheticModelBackend.MODEL_NAME)
+                .setTokens(tokens).setLatencyMs(0).build();
+    }
+}
