@@ -11,7 +11,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs instances of one agent kind against an existing cluster ({@code stepwise proposer|verifier|reviser}). */
 @Command(mixinStandardHelpOptions = true,
-        description = {"Run agent instances of this kind against a cluster (--bootstrap/--registry, or the one",
+        description = {"Run agents of this kind against a cluster.",
+            "",
+            "Runs agent instances against a cluster (--bootstrap/--registry, or the one",
             "'./stepwise up' started). Each kind is its own consumer group: start as many processes as you like."})
 final class AgentCommand implements Callable<Integer> {
 
@@ -30,6 +32,18 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--instance-id", paramLabel = "ID",
             description = "Stable instance id: names the transactional id and, with --set agent.static.membership=true, the static group member, so a restarted instance takes over at once.")
     String instanceId;
+
+    /** The usage text of one kind's command. */
+    static String[] description(final AgentKind kind) {
+        final String what = switch (kind) {
+            case PROPOSER -> "Run proposers: they sample candidate next steps for the search.";
+            case VERIFIER -> "Run verifiers: they score each proposed step against the chain before it.";
+            case REVISER -> "Run revisers: they rewrite steps the verifiers rejected.";
+        };
+        return new String[] {what, "",
+            "Runs instances against a cluster (--bootstrap/--registry, or the one './stepwise up' started).",
+            "Each kind is its own consumer group: start as many processes as you like."};
+    }
 
     AgentCommand(final AgentKind kind) {
         this.kind = kind;

@@ -22,7 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Asks one question and prints its answer and summary. */
 @Command(name = "ask", mixinStandardHelpOptions = true,
-        description = {"Publish a prompt to the prompts topic and print the answer and its summary.",
+        description = {"Ask one question and print its answer and summary.",
+            "",
+            "Publishes the prompt to the prompts topic and waits for its answer.",
             "Uses the cluster given by --bootstrap/--registry, else the one './stepwise up' is running,",
             "else starts an embedded stack for this one question (slower: it starts a broker and a registry).",
             "With the synthetic backend the prompt must be one of its problem families, e.g.",

@@ -30,7 +30,8 @@ public final class ConfigLayers {
     /** Launcher and script variables that are not configuration keys. */
     private static final java.util.Set<String> NOT_KEYS = java.util.Set.of(
             "STEPWISE_HOME", "STEPWISE_CONFIG", "STEPWISE_JAVA_OPTS", "STEPWISE_JAVA_HOME", "STEPWISE_JAVA",
-            "STEPWISE_APICURIO_HOME", "STEPWISE_KAFKA_PORT", "STEPWISE_KAFKA_CONTROLLER_PORT", "STEPWISE_REGISTRY_PORT");
+            "STEPWISE_APICURIO_HOME", "STEPWISE_KAFKA_PORT", "STEPWISE_KAFKA_CONTROLLER_PORT", "STEPWISE_KAFKA_LIBS",
+            "STEPWISE_REGISTRY_PORT", "STEPWISE_REGISTRY_MANAGEMENT_PORT");
 
     private ConfigLayers() {
     }

@@ -34,7 +34,8 @@ abstract class ScriptCommand implements Callable<Integer> {
     }
 
     @Command(name = "kafka", mixinStandardHelpOptions = true,
-            description = {"Start, stop or check a single-node KRaft Kafka broker as a separate process (infra/bin/kafka).",
+            description = {"Start, stop or check a separate-process Kafka broker.",
+                "A single-node KRaft broker run by infra/bin/kafka.",
                 "Port from STEPWISE_KAFKA_PORT (default 9092); data under .stepwise/kafka."})
     static final class Kafka extends ScriptCommand {
         @Override
@@ -44,7 +45,8 @@ abstract class ScriptCommand implements Callable<Integer> {
     }
 
     @Command(name = "registry", mixinStandardHelpOptions = true,
-            description = {"Start, stop or check the Apicurio schema registry as a separate process (infra/bin/registry).",
+            description = {"Start, stop or check a separate-process schema registry.",
+                "Apicurio Registry run by infra/bin/registry.",
                 "Its Confluent-compatible API is at http://127.0.0.1:PORT/apis/ccompat/v7."})
     static final class Registry extends ScriptCommand {
         @Override

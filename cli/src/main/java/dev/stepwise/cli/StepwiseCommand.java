@@ -31,7 +31,9 @@ public final class StepwiseCommand implements Runnable {
         final CommandLine cli = new CommandLine(new StepwiseCommand());
         for (AgentKind kind : AgentKind.values()) {
             final String name = kind.name().toLowerCase(java.util.Locale.ROOT);
-            cli.addSubcommand(name, new CommandLine(new AgentCommand(kind)).setCommandName(name));
+            final CommandLine agent = new CommandLine(new AgentCommand(kind)).setCommandName(name);
+            agent.getCommandSpec().usageMessage().description(AgentCommand.description(kind));
+            cli.addSubcommand(name, agent);
         }
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             final PrintWriter err = commandLine.getErr();

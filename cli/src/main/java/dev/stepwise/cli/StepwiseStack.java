@@ -1,5 +1,6 @@
 package dev.stepwise.cli;
 
+import dev.stepwise.agents.Agent;
 import dev.stepwise.agents.AgentConfig;
 import dev.stepwise.agents.AgentKind;
 import dev.stepwise.agents.Agents;
@@ -14,7 +15,13 @@ import dev.stepwise.schemas.serde.ConfluentSchemaRegistryClient;
 import dev.stepwise.schemas.topics.Topics;
 import dev.stepwise.topology.TopologyApp;
 import dev.stepwise.topology.TopologyConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -34,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class StepwiseStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StepwiseStack.class);
+    private static final String STATE_DIR = "state.dir";
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration REGISTRY_START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -94,6 +102,9 @@ public final class StepwiseStack implements AutoCloseable {
             started.push(local);
             config.put(CommonConfig.BOOTSTRAP_SERVERS, local.bootstrapServers());
             config.put(CommonConfig.SCHEMA_REGISTRY_URL, local.registryUrl());
+            // Local state belongs to this broker: state left by an earlier embedded run (another cluster)
+            // must not be found again, so it lives beside the broker's data, or in a directory of its own.
+            config.putIfAbsent(STATE_DIR, stateDir(options));
         }
         if (parts.topology()) {
             final TopologyApp topology = TopologyApp.create(new TopologyConfig(config), false);
@@ -114,13 +125,40 @@ public final class StepwiseStack implements AutoCloseable {
 
     private void startAgents(final AgentKind kind, final int count, final ModelBackend backend,
                              final ConfluentSchemaRegistryClient registry) {
-        final String baseId = config.getOrDefault("agent.instance.id", AgentConfig.defaultInstanceId());
-        for (int i = 0; i < count; i++) {
-            final Map<String, String> agentConfig = new LinkedHashMap<>(config);
-            agentConfig.put("agent.instance.id", count == 1 ? baseId : baseId + "-" + i);
-            final var agent = Agents.create(kind, new AgentConfig(agentConfig), backend, registry);
-            started.push(() -> agent.close(CLOSE_TIMEOUT));
-            agent.start();
+        if (count < 1) {
+            return;
+        }
+        final AgentConfig agentConfig = new AgentConfig(config);
+        final Agent agent = count == 1
+                ? Agents.create(kind, agentConfig, backend, registry)
+                : Agents.createPool(kind, agentConfig, backend, registry, count);
+        started.push(() -> agent.close(CLOSE_TIMEOUT));
+        agent.start();
+    }
+
+    private String stateDir(final StackOptions options) {
+        if (options.dataDir != null) {
+            return options.dataDir.resolve("streams").toString();
+        }
+        try {
+            final Path base = Path.of(System.getProperty("stepwise.home", "."), ".stepwise", "tmp");
+            Files.createDirectories(base);
+            final Path dir = Files.createTempDirectory(base, "streams-");
+            started.push(() -> deleteRecursively(dir));
+            return dir.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a state directory for the topology", e);
+        }
+    }
+
+    private static void deleteRecursively(final Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -10,7 +10,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs the Kafka Streams topology against an existing cluster. */
 @Command(name = "topology", mixinStandardHelpOptions = true,
-        description = {"Run the Kafka Streams topology that merges steps with verdicts, ranks chains and answers,",
+        description = {"Run the search topology (Kafka Streams) against a cluster.",
+            "",
+            "The topology merges steps with verdicts, ranks chains, decides what to do next and answers. It runs",
             "against a cluster (--bootstrap/--registry, or the one './stepwise up' started). Scale it by starting more."})
 final class TopologyCommand implements Callable<Integer> {
 

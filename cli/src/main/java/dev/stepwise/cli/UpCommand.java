@@ -9,8 +9,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs everything: broker and registry (embedded unless given), topics, topology and agents. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = {"Start the broker and schema registry (embedded unless --bootstrap/--registry name existing ones),",
-            "create the topics, and run the topology and the agents until Ctrl-C or SIGTERM.",
+        description = {"Run everything: broker, registry, topics, topology and agents.",
+            "",
+            "Starts the broker and schema registry (embedded unless --bootstrap/--registry name existing ones),",
+            "creates the topics, and runs the topology and the agents until Ctrl-C or SIGTERM.",
             "Prints one line 'stepwise ready bootstrap=HOST:PORT registry=URL' once clients can use them."})
 final class UpCommand implements Callable<Integer> {
 

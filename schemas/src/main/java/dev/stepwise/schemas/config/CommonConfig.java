@@ -25,7 +25,7 @@ public final class CommonConfig {
         return def
                 .define(BOOTSTRAP_SERVERS, ConfigDef.Type.STRING, "127.0.0.1:9092", new ConfigDef.NonEmptyString(),
                         ConfigDef.Importance.HIGH, "Kafka bootstrap servers (env STEPWISE_BOOTSTRAP, flag --bootstrap).")
-                .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.STRING, "http://127.0.0.1:8081", new ConfigDef.NonEmptyString(),
+                .define(SCHEMA_REGISTRY_URL, ConfigDef.Type.STRING, "http://127.0.0.1:8080/apis/ccompat/v7", new ConfigDef.NonEmptyString(),
                         ConfigDef.Importance.HIGH,
                         "Base URL of a Confluent-compatible schema registry API, e.g. http://host:8081 (Confluent) or "
                                 + "http://host:8080/apis/ccompat/v7 (Apicurio) (env STEPWISE_REGISTRY_URL, flag --registry).")
