@@ -103,13 +103,16 @@ final class AskCommand implements Callable<Integer> {
             }
             out.println(Json.write(o));
         } else {
-            if (answer.getError() != null) {
-                out.println("error: " + answer.getError());
-            } else {
+            if (answer.getError() == null) {
                 out.println("answer: " + (answer.getAnswer() == null ? "(none)" : answer.getAnswer()));
+                out.println();
+                out.println(answer.getSummary());
+            } else if (answer.getSummary().contains(answer.getError())) {
+                out.println(answer.getSummary());
+            } else {
+                out.println(answer.getSummary());
+                out.println(answer.getError());
             }
-            out.println();
-            out.println(answer.getSummary());
             if (showChain) {
                 out.println();
                 out.println("winning chain:");

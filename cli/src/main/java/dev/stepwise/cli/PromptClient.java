@@ -1,6 +1,7 @@
 package dev.stepwise.cli;
 
 import dev.stepwise.schemas.avro.AnswerPublished;
+import dev.stepwise.schemas.avro.DeadLetter;
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.serde.AvroSerdes;
@@ -39,7 +40,9 @@ final class PromptClient implements AutoCloseable {
     private final String bootstrap;
     private final AvroSerdes serdes;
     private final KafkaProducer<String, PromptSubmitted> producer;
-    private final KafkaConsumer<String, AnswerPublished> answers;
+    private final KafkaConsumer<String, byte[]> outcomes;
+    private final org.apache.kafka.common.serialization.Deserializer<AnswerPublished> answerDecoder;
+    private final org.apache.kafka.common.serialization.Deserializer<DeadLetter> deadLetterDecoder;
 
     PromptClient(final String bootstrap, final SchemaRegistryClient registry, final Topics topics) {
         this.topics = topics;
@@ -52,12 +55,17 @@ final class PromptClient implements AutoCloseable {
         producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "stepwise-cli");
         this.producer = new KafkaProducer<>(producerProps, Serdes.String().serializer(),
                 serdes.valueSerde(topics.prompts()).serializer());
-        this.answers = consumer(serdes.valueSerde(topics.answers()).deserializer());
-        final List<TopicPartition> partitions = partitions(answers, topics.answers());
-        answers.assign(partitions);
-        answers.seekToEnd(partitions);
-        // position() resolves the lazy seek now, before any prompt is sent, so no answer can be missed.
-        partitions.forEach(answers::position);
+        this.answerDecoder = serdes.valueSerde(topics.answers()).deserializer();
+        this.deadLetterDecoder = serdes.valueSerde(topics.deadLetter()).deserializer();
+        // Answers and dead letters both end a prompt: a prompt the topology rejects (an unknown strategy,
+        // a budget out of range) comes back as a dead letter keyed by its id, not as silence.
+        this.outcomes = consumer(new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        final List<TopicPartition> partitions = new ArrayList<>(partitions(outcomes, topics.answers()));
+        partitions.addAll(partitions(outcomes, topics.deadLetter()));
+        outcomes.assign(partitions);
+        outcomes.seekToEnd(partitions);
+        // position() resolves the lazy seek now, before any prompt is sent, so no outcome can be missed.
+        partitions.forEach(outcomes::position);
     }
 
     private <V> KafkaConsumer<String, V> consumer(final org.apache.kafka.common.serialization.Deserializer<V> values) {
@@ -87,7 +95,8 @@ final class PromptClient implements AutoCloseable {
     }
 
     /**
-     * Waits for the answers of {@code promptIds}, handing each to {@code onAnswer} as it arrives.
+     * Waits for the answers of {@code promptIds}, handing each to {@code onAnswer} as it arrives. A prompt
+     * the topology rejected is reported as an answer with no answer and the dead letter's reason as its error.
      *
      * @return the answers received, by prompt id (fewer than asked for if the timeout passed)
      */
@@ -96,14 +105,37 @@ final class PromptClient implements AutoCloseable {
         final Map<String, AnswerPublished> received = new LinkedHashMap<>();
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (received.size() < promptIds.size() && System.nanoTime() < deadline) {
-            for (ConsumerRecord<String, AnswerPublished> record : answers.poll(Duration.ofMillis(200))) {
-                if (record.value() != null && promptIds.contains(record.key()) && !received.containsKey(record.key())) {
-                    received.put(record.key(), record.value());
-                    onAnswer.accept(record.value());
+            for (ConsumerRecord<String, byte[]> record : outcomes.poll(Duration.ofMillis(200))) {
+                if (record.key() == null || !promptIds.contains(record.key()) || received.containsKey(record.key())) {
+                    continue;
+                }
+                final AnswerPublished outcome = record.topic().equals(topics.answers().name())
+                        ? answerDecoder.deserialize(record.topic(), record.value())
+                        : rejection(record.key(), deadLetterDecoder.deserialize(record.topic(), record.value()));
+                if (outcome != null) {
+                    received.put(record.key(), outcome);
+                    onAnswer.accept(outcome);
                 }
             }
         }
         return received;
+    }
+
+    /** A dead letter of one of our prompts, as an answer that carries the reason; null for other dead letters. */
+    private AnswerPublished rejection(final String promptId, final DeadLetter dead) {
+        if (dead == null || !dead.getSourceTopic().equals(topics.prompts().name())) {
+            return null;
+        }
+        return AnswerPublished.newBuilder()
+                .setPromptId(promptId)
+                .setSummary("No answer: the prompt was rejected (" + dead.getErrorType() + ").")
+                .setModelCalls(0)
+                .setTokens(0)
+                .setLatencyMs(0)
+                .setStrategy("")
+                .setError(dead.getError())
+                .setAnsweredAt(dead.getRejectedAt())
+                .build();
     }
 
     /**
@@ -142,6 +174,6 @@ final class PromptClient implements AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
-        answers.close(Duration.ofSeconds(5));
+        outcomes.close(Duration.ofSeconds(5));
     }
 }
