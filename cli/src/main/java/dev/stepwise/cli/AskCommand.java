@@ -7,6 +7,7 @@ import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.serde.ConfluentSchemaRegistryClient;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +75,21 @@ final class AskCommand implements Callable<Integer> {
         try (StepwiseStack stack = embedded) {
             final var topics = StepwiseStack.topicsOf(config);
             final ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(config.get("schema.registry.url"));
+            if (stack == null) {
+                Connect.awaitKafka(config.get("bootstrap.servers"), Duration.ofSeconds(15));
+                registry.awaitReachable(Duration.ofSeconds(15));
+            }
             final String id = promptId != null ? promptId : UUID.randomUUID().toString();
             final Instant now = Instant.now();
             final PromptSubmitted prompt = promptOptions.prompt(id, text, System.getProperty("user.name", "cli"), now);
             try (PromptClient client = new PromptClient(config.get("bootstrap.servers"), registry, topics)) {
+                final String applicationId = config.getOrDefault("application.id", "stepwise-topology");
+                if (stack == null && !client.topologyIsRunning(applicationId)) {
+                    spec.commandLine().getErr().println("stepwise: no topology is running against " + config.get("bootstrap.servers")
+                            + " (consumer group " + applicationId + " has no members); the prompt waits until one starts "
+                            + "('./stepwise up' or './stepwise topology' with the same --bootstrap/--registry).");
+                    spec.commandLine().getErr().flush();
+                }
                 client.submit(prompt);
                 final Map<String, AnswerPublished> answers = client.awaitAnswers(Set.of(id), promptOptions.answerWait(), a -> { });
                 final AnswerPublished answer = answers.get(id);

@@ -15,6 +15,7 @@ final class Logging {
         verbose = beVerbose;
         if (beVerbose) {
             Configurator.setLevel("dev.stepwise", Level.INFO);
+            Configurator.setLevel("org.apache.kafka.clients.NetworkClient", Level.WARN);
         }
     }
 

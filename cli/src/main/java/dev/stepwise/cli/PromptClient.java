@@ -17,6 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,13 +79,42 @@ final class PromptClient implements AutoCloseable {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "stepwise-cli-reader");
         return new KafkaConsumer<>(props, Serdes.String().deserializer(), values);
     }
 
-    private static List<TopicPartition> partitions(final KafkaConsumer<?, ?> consumer, final Topic<?> topic) {
-        return consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+    private List<TopicPartition> partitions(final KafkaConsumer<?, ?> consumer, final Topic<?> topic) {
+        final List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        if (partitions.isEmpty()) {
+            throw new IllegalStateException("Topic " + topic.name() + " does not exist on " + bootstrap
+                    + ": run './stepwise up --bootstrap " + bootstrap + " --registry ...' (or './stepwise topology') "
+                    + "against this cluster first; it creates the topics and answers the prompts.");
+        }
+        return partitions;
+    }
+
+    /**
+     * True when a topology instance is a live member of its consumer group, i.e. someone will answer.
+     * A cluster without one still takes prompts; they are answered when a topology starts.
+     */
+    boolean topologyIsRunning(final String applicationId) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            final ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(applicationId))
+                    .describedGroups().get(applicationId).get(30, TimeUnit.SECONDS);
+            return !group.members().isEmpty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return false;
+            }
+            throw new IllegalStateException("Cannot look up consumer group " + applicationId + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Cannot look up consumer group " + applicationId + " on " + bootstrap + " within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        }
     }
 
     /** Publishes a prompt and waits until the broker has it. */
@@ -145,7 +180,7 @@ final class PromptClient implements AutoCloseable {
     List<StepProposed> chain(final String promptId, final List<String> stepIds, final Instant since) {
         final Topic<StepProposed> topic = topics.stepsProposed();
         try (KafkaConsumer<String, StepProposed> steps = consumer(serdes.valueSerde(topic).deserializer())) {
-            final int partitionCount = steps.partitionsFor(topic.name(), Duration.ofSeconds(30)).size();
+            final int partitionCount = partitions(steps, topic).size();
             final int partition = Utils.toPositive(Utils.murmur2(promptId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
             final TopicPartition tp = new TopicPartition(topic.name(), partition);
             steps.assign(List.of(tp));

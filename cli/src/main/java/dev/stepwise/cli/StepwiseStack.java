@@ -91,11 +91,13 @@ public final class StepwiseStack implements AutoCloseable {
         final long t0 = System.nanoTime();
         final Topics topics = topics();
         if (isExternal(config)) {
+            Connect.awaitKafka(bootstrapServers(), Duration.ofSeconds(30));
             final ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(registryUrl());
             registry.awaitReachable(Duration.ofSeconds(30));
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
                 TopicProvisioner.ensureTopics(admin, topics, (short) -1);
             }
+            config.putIfAbsent(STATE_DIR, persistentStateDir().toString());
         } else {
             final LocalStack local = LocalStack.start(new LocalStackOptions(options.dataDir, options.kafkaPort, topics,
                     REGISTRY_START_TIMEOUT));
@@ -134,6 +136,14 @@ public final class StepwiseStack implements AutoCloseable {
                 : Agents.createPool(kind, agentConfig, backend, registry, count);
         started.push(() -> agent.close(CLOSE_TIMEOUT));
         agent.start();
+    }
+
+    /**
+     * Where a topology working against an existing cluster keeps its local state across restarts
+     * (not the OS temp directory, which Kafka Streams warns may be cleared under it).
+     */
+    static Path persistentStateDir() {
+        return Path.of(System.getProperty("stepwise.home", "."), ".stepwise", "state");
     }
 
     private String stateDir(final StackOptions options) {

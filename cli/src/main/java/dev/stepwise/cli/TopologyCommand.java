@@ -27,7 +27,8 @@ final class TopologyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(true);
-        final Map<String, String> config = Connect.toRunningCluster(global.config(Map.of()));
+        final Map<String, String> config = new java.util.LinkedHashMap<>(Connect.toRunningCluster(global.config(Map.of())));
+        config.putIfAbsent("state.dir", StepwiseStack.persistentStateDir().toString());
         final var app = dev.stepwise.topology.TopologyApp.create(new dev.stepwise.topology.TopologyConfig(config), reset);
         app.start();
         spec.commandLine().getOut().println("stepwise topology running bootstrap=" + config.get("bootstrap.servers"));

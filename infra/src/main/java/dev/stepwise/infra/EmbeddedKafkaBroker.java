@@ -130,6 +130,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("default.replication.factor", "1");
         p.put("min.insync.replicas", "1");
+        // Topics are declared once (Topics) and created with their partitions and retention by
+        // TopicProvisioner; a client must not silently create one with broker defaults instead.
+        p.put("auto.create.topics.enable", "false");
         // Fast groups: the 3 s initial rebalance delays and 5 s heartbeats doubled Streams start-up in our measurements.
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("group.streams.initial.rebalance.delay.ms", "0");
