@@ -76,7 +76,11 @@ final class DemoCommand implements Callable<Integer> {
                         problems, maxSteps, startedMs / 1000.0);
                 out.flush();
             }
-            final String run = UUID.randomUUID().toString().substring(0, 8);
+            // On a fresh embedded stack the prompt ids follow the seed, so the same seed replays the same run
+            // (the synthetic proposer's errors are a function of seed, prompt and step ids). A cluster that
+            // outlives the run may have answered these ids before, and answers each id once: use fresh ids there.
+            final boolean fresh = stack.dataDir == null && !StepwiseStack.isExternal(global.config(extra));
+            final String run = fresh ? "s" + seed : UUID.randomUUID().toString().substring(0, 8);
             final Map<String, GeneratedProblem> byId = new LinkedHashMap<>();
             for (int i = 0; i < generated.size(); i++) {
                 byId.put(String.format(Locale.ROOT, "demo-%s-%02d", run, i + 1), generated.get(i));
