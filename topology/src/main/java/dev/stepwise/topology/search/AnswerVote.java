@@ -10,15 +10,38 @@ import java.util.Map;
 
 /**
  * The verifier-weighted majority vote over finished chains (Snell et al. 2024, §5): each distinct
- * normalised answer gets the sum of the chain scores of the chains that gave it; the heaviest
- * wins, ties go to the answer more chains gave, then to the lexicographically smaller answer.
+ * normalised answer gets the sum of the weights of the chains that gave it; the heaviest wins, ties
+ * go to the answer more chains gave, then to the lexicographically smaller answer.
+ *
+ * <p>A chain's weight is its chain score, plus, in beam search, the chain scores of the identical
+ * samples that were merged into its last step (see {@code SearchPolicy}): a beam keeps one copy of
+ * a step that several samples proposed, and the vote still counts each of those samples, as
+ * weighted best-of-N counts every sample. {@link Vote#getChains()} stays the number of distinct
+ * finished chains.
  */
 public final class AnswerVote {
 
-    /** One finished chain: its answer as written, its chain score, and its step ids root first. */
-    public record Chain(String answer, double score, List<String> stepIds) {
+    /**
+     * One finished chain.
+     *
+     * @param answer  its answer as written
+     * @param score   its chain score (the weakest step's score)
+     * @param weight  its weight in the vote: the sum of the chain scores of the samples it stands for
+     *                (its own and those of the identical samples merged into its last step); at least
+     *                {@code score}
+     * @param stepIds its step ids, root first
+     */
+    public record Chain(String answer, double score, double weight, List<String> stepIds) {
         public Chain {
+            if (!(weight >= score)) {
+                throw new IllegalArgumentException("weight " + weight + " is below the chain score " + score);
+            }
             stepIds = List.copyOf(stepIds);
+        }
+
+        /** A chain that stands for itself alone: its weight is its score. */
+        public Chain(final String answer, final double score, final List<String> stepIds) {
+            this(answer, score, score, stepIds);
         }
     }
 
@@ -46,8 +69,9 @@ public final class AnswerVote {
             .thenComparing(Comparator.comparingInt(Vote::getChains).reversed())
             .thenComparing(Vote::getAnswer);
 
-    /** Better chain first: higher score, then fewer steps, then smaller last step id. */
+    /** Better chain first: higher score, then heavier (more agreeing samples), then fewer steps, then smaller last step id. */
     private static final Comparator<Chain> BETTER_CHAIN = Comparator.comparingDouble(Chain::score).reversed()
+            .thenComparing(Comparator.comparingDouble(Chain::weight).reversed())
             .thenComparingInt(c -> c.stepIds().size())
             .thenComparing(c -> c.stepIds().isEmpty() ? "" : c.stepIds().get(c.stepIds().size() - 1));
 
@@ -68,9 +92,9 @@ public final class AnswerVote {
         double total = 0.0;
         for (final Chain chain : chains) {
             final String key = normalise(chain.answer());
-            weights.computeIfAbsent(key, k -> new double[1])[0] += chain.score();
+            weights.computeIfAbsent(key, k -> new double[1])[0] += chain.weight();
             counts.merge(key, 1, Integer::sum);
-            total += chain.score();
+            total += chain.weight();
         }
         final List<Vote> votes = new ArrayList<>();
         for (final Map.Entry<String, double[]> e : weights.entrySet()) {

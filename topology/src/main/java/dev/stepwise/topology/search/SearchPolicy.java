@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The search, as a pure function of events: each method takes a prompt's {@link SearchTree} and one
@@ -35,15 +36,32 @@ import java.util.Objects;
  *   <li><b>beam</b>: level by level. A level is resolved when every request for it is closed (all
  *       steps came, or the proposal timeout passed) and every step has a verdict (or the verdict
  *       timeout passed). Chains with no accepted candidate first get revisions of their best rejected
- *       step; then accepted candidates are ranked by chain score (the min of the chain's step scores:
- *       a chain is as good as its weakest step) and the best {@code beamWidth - finished} are kept,
- *       the rest pruned; kept terminal steps finish their chain, the others are expanded.</li>
+ *       step. Then the accepted candidates that are the same step (same parent, same text up to
+ *       whitespace, same answer) are merged into one group of <em>agreeing samples</em>; groups are
+ *       ranked by chain score (the min of the chain's step scores: a chain is as good as its weakest
+ *       step), then by the number of agreeing samples, then by step id. Down that ranking each group
+ *       takes one of the {@code beamWidth - finished} free beam slots per agreeing sample (as many as
+ *       are left); groups left without a slot are pruned. A kept group goes on as one representative
+ *       that holds its slots: it is expanded with {@code branching} samples per slot, and if it is
+ *       terminal it finishes its chain and fills that many slots of the beam width. Its duplicates
+ *       are pruned but stay counted in it.
+ *       <p>Why merge: without it, identical samples (common, as most samples are right) fill the beam
+ *       with copies of one chain that are ranked, expanded and voted on as if unrelated, and with a
+ *       coarse verifier (scores of 0 or 1) a falsely accepted step ties with the right one and wins or
+ *       loses on its step id. Agreement between independent samples is the self-consistency evidence
+ *       that separates them. Why slots per sample rather than one slot per group: the beam keeps the
+ *       share of samples the majority earned; with one slot per group the slots that copies held go
+ *       to the next-ranked groups, most often lone falsely accepted steps, which then survive to the
+ *       vote (measured in {@code SyntheticSearchSimulationTest}: worse than not merging).</li>
  *   <li><b>best-of-n</b>: {@code beamWidth} independent chains, one sample per level each, no
  *       ranking between them. A rejected step gets up to {@code maxRevisions} revisions; after that
  *       its chain is <em>dropped</em> rather than carried on with a score of 0: a chain scored 0 adds
  *       nothing to the weighted vote, so carrying it on would only spend budget.</li>
  * </ul>
- * Both end with the verifier-weighted vote of {@link AnswerVote} over the finished chains.
+ * Both end with the verifier-weighted vote of {@link AnswerVote} over the finished chains. In beam
+ * search a finished chain weighs its chain score plus those of the samples merged into its last step
+ * (chain score times agreement when they scored alike): merging changes how the beam holds identical
+ * samples, not how many of them the vote counts, as in Snell's weighted best-of-N.
  *
  * <p>Budget: every requested sample or revision reserves {@link #CALLS_PER_SAMPLE} model calls (the
  * call and its verification) and nothing is requested that the reservation cannot pay for, so the
@@ -59,9 +77,21 @@ public final class SearchPolicy {
     /** Model calls one sample costs: the proposal (or revision) and its verification. */
     public static final int CALLS_PER_SAMPLE = 2;
 
-    /** Ranking of accepted candidates: best chain score first, ties by step id. */
+    /** Order of accepted candidates (and choice of a group's representative): best chain score first, ties by step id. */
     static final Comparator<Step> BY_CHAIN_SCORE = Comparator.comparingDouble((Step s) -> s.chainScore).reversed()
             .thenComparing(s -> s.id);
+    /**
+     * Ranking of groups of agreeing candidates in the beam: best chain score first, then more agreeing
+     * samples (self-consistency evidence that separates candidates a coarse verifier scores alike),
+     * then the representative's step id, so that a replay ranks the same way.
+     */
+    private static final Comparator<Agreeing> BY_RANK = Comparator
+            .comparingDouble((Agreeing g) -> g.representative().chainScore).reversed()
+            .thenComparing(Comparator.comparingInt(Agreeing::agreement).reversed())
+            .thenComparing(g -> g.representative().id);
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    /** Separates the parts of a content key; NUL, which step texts and ids do not contain. */
+    private static final char KEY_SEPARATOR = '\0';
     /** Choice of the step to revise: best score first, ties by step id. */
     private static final Comparator<Step> BY_SCORE = Comparator.comparingDouble((Step s) -> s.score).reversed()
             .thenComparing(s -> s.id);
@@ -366,19 +396,49 @@ public final class SearchPolicy {
     private void decideBeamLevel(final SearchTree tree, final Commands commands, final List<Step> candidates,
                                  final int level, final long now) {
         final List<Step> accepted = candidates.stream().filter(Step::accepted).sorted(BY_CHAIN_SCORE).toList();
-        final int slots = Math.max(0, tree.beamWidth - tree.finished.size());
-        final List<Step> kept = accepted.subList(0, Math.min(slots, accepted.size()));
-        final List<Step> beyond = accepted.subList(kept.size(), accepted.size());
+        final List<Agreeing> groups = agreeing(accepted);
+        final int slots = Math.max(0, tree.beamWidth - finishedSlots(tree));
+        // Hand out the slots down the ranking, one per agreeing sample: the beam holds as many samples
+        // as before merging, so merging changes how they are held (one chain, counted k times), not how
+        // much of the beam the majority gets. Giving a merged group a single slot would hand the freed
+        // slots to whatever ranks next, typically a lone falsely accepted step.
+        final List<Agreeing> keptGroups = new ArrayList<>();
+        int left = slots;
+        for (final Agreeing group : groups) {
+            if (left == 0) {
+                break;
+            }
+            final int held = Math.min(group.agreement(), left);
+            group.representative().slots = held;
+            left -= held;
+            keptGroups.add(group);
+        }
+        final List<Agreeing> beyond = groups.subList(keptGroups.size(), groups.size());
+        final List<Step> kept = keptGroups.stream().map(Agreeing::representative).toList();
 
         if (!kept.isEmpty()) {
-            decide(tree, commands, SearchAction.KEEP, ids(kept), level, "Kept the " + plural(kept.size(), "best candidate")
-                    + " of " + accepted.size() + " accepted at depth " + level + " by chain score ("
-                    + scores(kept) + ").", now);
+            decide(tree, commands, SearchAction.KEEP, ids(kept), level, keepReason(keptGroups, groups.size(),
+                    accepted.size(), slots, level), now);
+        }
+        for (final Agreeing group : keptGroups) {
+            final Step representative = group.representative();
+            representative.agreement = group.agreement();
+            representative.mergedScore = group.duplicates().stream().mapToDouble(d -> d.chainScore).sum();
+            if (!group.duplicates().isEmpty()) {
+                decide(tree, commands, SearchAction.PRUNE, ids(group.duplicates()), level, "Pruned "
+                        + plural(group.duplicates().size(), "duplicate") + " of " + representative.id + " (same step as it;"
+                        + " counted as " + group.agreement() + " agreeing samples).", now);
+                group.duplicates().forEach(s -> prune(tree, s));
+                tree.stepsMerged += group.duplicates().size();
+            }
         }
         if (!beyond.isEmpty()) {
-            decide(tree, commands, SearchAction.PRUNE, ids(beyond), level, "Pruned " + plural(beyond.size(),
-                    "accepted candidate") + " below the beam of " + slots + " (chain scores " + scores(beyond) + ").", now);
-            beyond.forEach(s -> prune(tree, s));
+            final List<Step> below = beyond.stream().flatMap(g -> g.members().stream()).toList();
+            final String distinct = beyond.size() < below.size() ? " as " + plural(beyond.size(), "distinct step") : "";
+            decide(tree, commands, SearchAction.PRUNE, ids(below), level, "Pruned " + plural(below.size(),
+                    "accepted candidate") + distinct + " below the beam of " + slots + " (chain scores "
+                    + scores(beyond.stream().map(Agreeing::representative).toList()) + ").", now);
+            below.forEach(s -> prune(tree, s));
         }
         for (final Step step : candidates) {
             if (!step.accepted()) {
@@ -395,7 +455,7 @@ public final class SearchPolicy {
                 active.add(step);
             }
         }
-        if (tree.finished.size() >= tree.beamWidth) {
+        if (finishedSlots(tree) >= tree.beamWidth) {
             finish(tree, commands, StopCause.ENOUGH_FINISHED, now);
         } else if (active.isEmpty()) {
             finish(tree, commands, StopCause.NOTHING_TO_EXPAND, now);
@@ -404,9 +464,10 @@ public final class SearchPolicy {
         } else {
             int issued = 0;
             for (final Step chain : active) {
-                final int samples = requestProposals(tree, commands, chain.id, chain.id, level + 1, tree.branching, 0, now);
+                final int wanted = tree.branching * chain.slots;
+                final int samples = requestProposals(tree, commands, chain.id, chain.id, level + 1, wanted, 0, now);
                 issued += samples;
-                expandDecision(tree, commands, chain, samples, now);
+                expandDecision(tree, commands, chain, samples, wanted, now);
             }
             if (issued == 0) {
                 finish(tree, commands, StopCause.CALL_BUDGET, now);
@@ -414,6 +475,80 @@ public final class SearchPolicy {
                 tree.level = level + 1;
             }
         }
+    }
+
+    /** The beam slots the finished chains fill: one per slot their last step held. */
+    private static int finishedSlots(final SearchTree tree) {
+        return tree.finished.stream().mapToInt(id -> tree.steps.get(id).slots).sum();
+    }
+
+    private static String keepReason(final List<Agreeing> kept, final int distinct, final int accepted, final int slots,
+                                     final int level) {
+        final List<Step> representatives = kept.stream().map(Agreeing::representative).toList();
+        final StringBuilder reason = new StringBuilder("Kept ").append(kept.size()).append(" of ")
+                .append(plural(accepted, "accepted candidate"));
+        if (distinct < accepted) {
+            reason.append(" (").append(distinct).append(" distinct)");
+        }
+        reason.append(" at depth ").append(level).append(" by chain score, then agreeing samples (chain scores ")
+                .append(scores(representatives));
+        if (kept.stream().anyMatch(g -> g.agreement() > 1)) {
+            reason.append("; agreeing samples ")
+                    .append(String.join(", ", kept.stream().map(g -> Integer.toString(g.agreement())).toList()))
+                    .append("; beam slots ")
+                    .append(String.join(", ", representatives.stream().map(s -> Integer.toString(s.slots)).toList()))
+                    .append(" of ").append(slots);
+        }
+        return reason.append(").").toString();
+    }
+
+    /**
+     * Accepted candidates of one level that are the same step extending the same chain: samples that
+     * agree. The representative is the member with the best chain score (ties: smallest step id).
+     */
+    private record Agreeing(Step representative, List<Step> duplicates) {
+
+        int agreement() {
+            return 1 + duplicates.size();
+        }
+
+        List<Step> members() {
+            final List<Step> all = new ArrayList<>(duplicates.size() + 1);
+            all.add(representative);
+            all.addAll(duplicates);
+            return all;
+        }
+    }
+
+    /**
+     * Groups {@code accepted} (sorted by {@link #BY_CHAIN_SCORE}) into agreeing samples and ranks the
+     * groups by {@link #BY_RANK}.
+     *
+     * <p>Two candidates agree when they have the same parent step and the same normalised text (and,
+     * for terminal steps, the same answer). Comparing parents by id is enough; no content key over
+     * the whole chain is needed: the kept steps of a level are pairwise different in content (they
+     * start at the one empty chain, and each level keeps one representative per group), so two
+     * different parent ids at one level always mean two different chains.
+     */
+    private static List<Agreeing> agreeing(final List<Step> accepted) {
+        final Map<String, List<Step>> byContent = new LinkedHashMap<>();
+        for (final Step step : accepted) {
+            byContent.computeIfAbsent(contentKey(step), k -> new ArrayList<>()).add(step);
+        }
+        final List<Agreeing> groups = new ArrayList<>();
+        for (final List<Step> members : byContent.values()) {
+            groups.add(new Agreeing(members.get(0), List.copyOf(members.subList(1, members.size()))));
+        }
+        groups.sort(BY_RANK);
+        return groups;
+    }
+
+    /** What makes two sibling samples the same step: parent, text up to whitespace, and for terminal steps the answer. */
+    private static String contentKey(final Step step) {
+        final String parent = step.parentStepId == null ? "" : step.parentStepId;
+        final String text = step.text == null ? "" : WHITESPACE.matcher(step.text.strip()).replaceAll(" ");
+        final String answer = step.terminal ? AnswerVote.normalise(answerOf(step)) : "";
+        return parent + KEY_SEPARATOR + text + KEY_SEPARATOR + step.terminal + KEY_SEPARATOR + answer;
     }
 
     private void progressBestOfN(final SearchTree tree, final Commands commands, final long now) {
@@ -469,7 +604,7 @@ public final class SearchPolicy {
             return;
         }
         final int samples = requestProposals(tree, commands, step.id, step.id, step.depth + 1, 1, step.lane, now);
-        expandDecision(tree, commands, step, samples, now);
+        expandDecision(tree, commands, step, samples, 1, now);
     }
 
     // ------------------------------------------------------------------ requests
@@ -601,15 +736,15 @@ public final class SearchPolicy {
     }
 
     private void expandDecision(final SearchTree tree, final Commands commands, final Step chain, final int samples,
-                                final long now) {
-        final int wanted = isBeam(tree) ? tree.branching : 1;
+                                final int wanted, final long now) {
         if (samples == 0) {
             decide(tree, commands, SearchAction.PRUNE, List.of(chain.id), chain.depth,
                     "No model-call budget left to extend the chain ending in " + chain.id + ".", now);
             return;
         }
+        final String held = chain.slots > 1 ? ", " + chain.slots + " beam slots" : "";
         decide(tree, commands, SearchAction.EXPAND, List.of(chain.id), chain.depth + 1, "Extending the chain ending in "
-                + chain.id + " (chain score " + score(chain.chainScore) + ") with "
+                + chain.id + " (chain score " + score(chain.chainScore) + held + ") with "
                 + (samples == wanted ? plural(samples, "sample") : samples + " of " + wanted
                 + " samples: the budget pays for no more") + ".", now);
     }
@@ -618,7 +753,7 @@ public final class SearchPolicy {
         decide(tree, commands, SearchAction.STOP, List.copyOf(tree.finished), null, stopReason(tree, cause), now);
         final List<AnswerVote.Chain> chains = tree.finished.stream()
                 .map(id -> tree.steps.get(id))
-                .map(s -> new AnswerVote.Chain(answerOf(s), s.chainScore, tree.chainIds(s.id)))
+                .map(s -> new AnswerVote.Chain(answerOf(s), s.chainScore, s.voteWeight(), tree.chainIds(s.id)))
                 .toList();
         final AnswerVote.Result vote = AnswerVote.tally(chains);
         final boolean budgetExhausted = cause == StopCause.CALL_BUDGET || cause == StopCause.TOKEN_BUDGET || tree.budgetCut;
@@ -755,7 +890,8 @@ public final class SearchPolicy {
 
     private static String stopReason(final SearchTree tree, final StopCause cause) {
         return switch (cause) {
-            case ENOUGH_FINISHED -> plural(tree.finished.size(), "chain") + " finished, as many as the beam width.";
+            case ENOUGH_FINISHED -> plural(tree.finished.size(), "chain") + " finished, filling the beam width of "
+                    + tree.beamWidth + ".";
             case NOTHING_TO_EXPAND -> "No accepted chain is left to extend at depth " + tree.level + ".";
             case MAX_DEPTH -> "Reached the maximum depth of " + tree.maxDepth + " steps.";
             case CALL_BUDGET -> "The model-call budget (" + tree.maxModelCalls + ") cannot pay for another sample.";

@@ -87,6 +87,8 @@ public final class SearchTree {
     int stepsRevised;
     int stepsRejected;
     int stepsPruned;
+    /** Beam: pruned steps that were identical to a kept one and counted as agreeing with it (included in stepsPruned). */
+    int stepsMerged;
     int verdictTimeouts;
     int requestTimeouts;
     int lateEvents;
@@ -144,9 +146,32 @@ public final class SearchTree {
         Fate fate = Fate.OPEN;
         /** True once a revision of this step has been requested. */
         boolean revised;
+        /**
+         * Beam: the accepted samples this step stands for, itself and the identical ones (same parent,
+         * same normalised text) merged into it when its level was decided; 1 when none was. The
+         * default keeps trees written before the field was added valid.
+         */
+        int agreement = 1;
+        /**
+         * Beam: the beam slots this kept step holds, one per agreeing sample up to the slots that were
+         * left ({@code <= agreement}); it is expanded with {@code branching} samples per slot, and when it
+         * finishes its chain it fills that many slots of the beam width. 1 for every step of a tree
+         * written before the field was added, which is how those trees were searched.
+         */
+        int slots = 1;
+        /**
+         * Beam: the sum of the chain scores of the identical samples merged into this step (0 when none
+         * was), so that {@link #voteWeight()} counts every agreeing sample as Snell's weighted vote does.
+         */
+        double mergedScore;
 
         boolean accepted() {
             return judged == Judged.ACCEPTED;
+        }
+
+        /** The weight of the chain ending here in the vote: its chain score plus those of the samples merged into it. */
+        double voteWeight() {
+            return chainScore + mergedScore;
         }
     }
 

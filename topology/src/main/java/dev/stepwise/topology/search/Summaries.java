@@ -59,6 +59,10 @@ final class Summaries {
                 .append(tree.stepsRejected).append(" rejected, ")
                 .append(tree.stepsRevised).append(" revised, ")
                 .append(tree.stepsPruned).append(" pruned");
+        if (tree.stepsMerged > 0) {
+            // Duplicates are pruned but not lost: they count as agreeing samples in the vote.
+            line.append(" (").append(tree.stepsMerged).append(" as duplicates of a kept step)");
+        }
         if (tree.verdictTimeouts > 0) {
             line.append(", ").append(tree.verdictTimeouts).append(" unverified (verdict timeout)");
         }

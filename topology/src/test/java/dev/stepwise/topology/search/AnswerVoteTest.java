@@ -1,6 +1,7 @@
 package dev.stepwise.topology.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.stepwise.schemas.avro.Vote;
@@ -58,6 +59,31 @@ class AnswerVoteTest {
                 chain("x", 0.6, "r0.0", "r1.0"), chain("x", 0.8, "r0.1", "r2.1"), chain("y", 0.3, "r0.2")));
 
         assertThat(result.winningChain()).containsExactly("r0.1", "r2.1");
+    }
+
+    @Test
+    void aChainWeighsTheChainScoresOfTheSamplesMergedIntoItButCountsAsOneChain() {
+        final AnswerVote.Result result = AnswerVote.tally(List.of(
+                new AnswerVote.Chain("7", 0.6, 1.8, List.of("a")), chain("9", 0.9, "b"), chain("9", 0.8, "c")));
+
+        assertThat(result.answer()).isEqualTo("7");
+        assertThat(result.votes()).extracting(v -> v.getAnswer() + ":" + v.getChains()).containsExactly("7:1", "9:2");
+        assertThat(result.votes().get(0).getWeight()).isCloseTo(1.8, within(1e-9));
+        assertThat(result.confidence()).isCloseTo(1.8 / 3.5, within(1e-9));
+    }
+
+    @Test
+    void amongEquallyScoredChainsWithTheWinningAnswerTheHeavierIsTheWinningChain() {
+        final AnswerVote.Result result = AnswerVote.tally(List.of(
+                chain("x", 1.0, "r0.0", "r1.0"), new AnswerVote.Chain("x", 1.0, 3.0, List.of("r0.1", "r2.1"))));
+
+        assertThat(result.winningChain()).containsExactly("r0.1", "r2.1");
+    }
+
+    @Test
+    void aWeightBelowTheChainScoreIsRefused() {
+        assertThatThrownBy(() -> new AnswerVote.Chain("7", 0.6, 0.5, List.of("a")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("below the chain score");
     }
 
     @Test

@@ -43,6 +43,18 @@ class SearchPolicyTest {
         }
     }
 
+    /** Sends the samples of {@code requestId} with the given texts and verifier scores; non-null answers make them terminal. */
+    private static void samples(final PolicyHarness h, final String requestId, final String[] texts, final double[] scores,
+                                final String[] answers) {
+        for (int i = 0; i < texts.length; i++) {
+            final boolean terminal = answers != null && answers[i] != null;
+            h.step(step(P, requestId, i, texts[i], terminal, terminal ? answers[i] : null));
+        }
+        for (int i = 0; i < texts.length; i++) {
+            h.verdict(verdict(P, requestId + "." + i, scores[i]));
+        }
+    }
+
     @Test
     void beamStartRequestsBranchingSamplesForTheEmptyChain() {
         final PolicyHarness h = beamSearch(2, 3, 10, 2, 400);
@@ -163,6 +175,99 @@ class SearchPolicyTest {
 
         assertThat(h.decisions(SearchAction.KEEP).get(0).getStepIds()).containsExactly("p1/r0.0");
         assertThat(h.decisions(SearchAction.PRUNE).get(0).getStepIds()).containsExactly("p1/r0.1", "p1/r0.2");
+    }
+
+    @Test
+    void identicalSamplesFromOneParentAreMergedIntoOneKeptStepThatHoldsABeamSlotPerSample() {
+        final PolicyHarness h = beamSearch(2, 3, 10, 0, 400);
+        // The second differs only in whitespace: the same step.
+        samples(h, "p1/r0", new String[] {"x = 6 * 7", "  x =  6 * 7 ", "x = 6 * 7"}, new double[] {1.0, 1.0, 1.0}, null);
+
+        final SearchDecision keep = h.decisions(SearchAction.KEEP).get(0);
+        assertThat(keep.getStepIds()).containsExactly("p1/r0.0");
+        assertThat(keep.getReason()).contains("3 accepted candidates (1 distinct)").contains("agreeing samples 3")
+                .contains("beam slots 2 of 2");
+        final SearchDecision duplicates = h.decisions(SearchAction.PRUNE).get(0);
+        assertThat(duplicates.getStepIds()).containsExactly("p1/r0.1", "p1/r0.2");
+        assertThat(duplicates.getReason())
+                .isEqualTo("Pruned 2 duplicates of p1/r0.0 (same step as it; counted as 3 agreeing samples).");
+        // One chain, expanded for both of the slots it holds, instead of two copies of it.
+        assertThat(h.requests).hasSize(2);
+        assertThat(h.request("p1/r1").getParentStepId()).isEqualTo("p1/r0.0");
+        assertThat(h.request("p1/r1").getSamples()).isEqualTo(6);
+        assertThat(h.decisions(SearchAction.EXPAND)).singleElement()
+                .satisfies(d -> assertThat(d.getReason()).contains("2 beam slots").contains("6 samples"));
+        assertThat(h.tree.reservedCalls()).isEqualTo(6 + 12);
+    }
+
+    @Test
+    void twoAgreeingSamplesOutrankALoneStepWithTheSameChainScoreAndLeaveItNoSlot() {
+        final PolicyHarness h = beamSearch(2, 3, 10, 0, 400);
+        // A 0/1 verifier falsely accepted the wrong r0.0: it ties with the right step on chain score and comes first by id.
+        samples(h, "p1/r0", new String[] {"x = 41", "x = 42", "x = 42"}, new double[] {1.0, 1.0, 1.0}, null);
+
+        assertThat(h.decisions(SearchAction.KEEP)).singleElement()
+                .satisfies(d -> assertThat(d.getStepIds()).containsExactly("p1/r0.1"));
+        assertThat(h.decisions(SearchAction.PRUNE)).extracting(SearchDecision::getStepIds)
+                .containsExactly(List.of("p1/r0.2"), List.of("p1/r0.0"));
+        assertThat(h.decisions(SearchAction.PRUNE).get(1).getReason()).contains("below the beam of 2");
+        assertThat(h.requests).extracting(StepProposalRequested::getParentStepId).containsExactly(null, "p1/r0.1");
+    }
+
+    @Test
+    void aLoneStepGetsASlotTheAgreeingOnesLeaveAndTheyAreExpandedInRankOrder() {
+        final PolicyHarness h = beamSearch(3, 3, 10, 0, 400);
+        samples(h, "p1/r0", new String[] {"a", "b", "b"}, new double[] {1.0, 1.0, 1.0}, null);
+
+        assertThat(h.decisions(SearchAction.KEEP).get(0).getStepIds()).containsExactly("p1/r0.1", "p1/r0.0");
+        assertThat(h.decisions(SearchAction.KEEP).get(0).getReason()).contains("beam slots 2, 1 of 3");
+        assertThat(h.request("p1/r1").getParentStepId()).isEqualTo("p1/r0.1");
+        assertThat(h.request("p1/r1").getSamples()).isEqualTo(6);
+        assertThat(h.request("p1/r2").getParentStepId()).isEqualTo("p1/r0.0");
+        assertThat(h.request("p1/r2").getSamples()).isEqualTo(3);
+    }
+
+    @Test
+    void aBetterChainScoreOutranksMoreAgreeingSamples() {
+        final PolicyHarness h = beamSearch(1, 3, 10, 0, 400);
+        samples(h, "p1/r0", new String[] {"a", "b", "b"}, new double[] {0.9, 0.8, 0.8}, null);
+
+        assertThat(h.decisions(SearchAction.KEEP).get(0).getStepIds()).containsExactly("p1/r0.0");
+        assertThat(h.decisions(SearchAction.PRUNE).get(0).getStepIds()).containsExactly("p1/r0.1", "p1/r0.2");
+        assertThat(h.decisions(SearchAction.PRUNE).get(0).getReason())
+                .contains("Pruned 2 accepted candidates as 1 distinct step below the beam of 1");
+    }
+
+    @Test
+    void theSameTextUnderDifferentParentsOrWithDifferentAnswersIsNotMerged() {
+        final PolicyHarness h = beamSearch(4, 3, 10, 0, 400);
+        samples(h, "p1/r0", new String[] {"a", "b", "z"}, new double[] {1.0, 1.0, 0.1}, null);
+        // r1 extends r0.0 and r2 extends r0.1: "c" continues two different chains; r1's two "done" answer differently.
+        samples(h, "p1/r1", new String[] {"c", "done", "done"}, new double[] {1.0, 1.0, 1.0}, new String[] {null, "5", "6"});
+        samples(h, "p1/r2", new String[] {"c", "x", "y"}, new double[] {1.0, 0.1, 0.1}, null);
+
+        assertThat(h.decisions(SearchAction.KEEP).get(1).getStepIds())
+                .containsExactly("p1/r1.0", "p1/r1.1", "p1/r1.2", "p1/r2.0");
+        assertThat(h.decisions(SearchAction.PRUNE)).extracting(d -> d.getStepIds().get(0))
+                .containsExactly("p1/r0.2", "p1/r2.1", "p1/r2.2");
+        assertThat(h.decisions(SearchAction.FINISH_CHAIN)).hasSize(2);
+    }
+
+    @Test
+    void theVoteWeighsAFinishedChainWithTheChainScoresOfAllItsAgreeingSamples() {
+        final PolicyHarness h = beamSearch(3, 3, 10, 0, 400);
+        samples(h, "p1/r0", new String[] {"so 5", "so 6", "so 5"}, new double[] {0.9, 1.0, 0.8},
+                new String[] {"5", "6", "5"});
+
+        final AnswerPublished answer = h.answer();
+        // "6" has the best chain score, but two samples agree on "5": 0.9 + 0.8 against 1.0.
+        assertThat(answer.getAnswer()).isEqualTo("5");
+        assertThat(answer.getVotes()).extracting(v -> v.getAnswer() + ":" + v.getChains()).containsExactly("5:1", "6:1");
+        assertThat(answer.getVotes().get(0).getWeight()).isCloseTo(1.7, within(1e-9));
+        assertThat(answer.getConfidence()).isCloseTo(1.7 / 2.7, within(1e-9));
+        assertThat(answer.getWinningChain()).containsExactly("p1/r0.0");
+        assertThat(h.decisions(SearchAction.STOP).get(0).getReason()).isEqualTo("2 chains finished, filling the beam width of 3.");
+        assertThat(answer.getSummary()).contains("1 pruned (1 as duplicates of a kept step)").contains("5 x1 (1.70)");
     }
 
     @Test
@@ -392,6 +497,22 @@ class SearchPolicyTest {
         assertThat(second.decisions).isEqualTo(first.decisions);
         assertThat(second.requests).isEqualTo(first.requests);
         assertThat(second.revisions).isEqualTo(first.revisions);
+        assertThat(second.answers).isEqualTo(first.answers);
+    }
+
+    @Test
+    void aReplayWithMergedDuplicatesMakesTheSameDecisionsAndRequests() {
+        final PolicyHarness first = beamSearch(2, 3, 10, 1, 400);
+        final PolicyHarness second = beamSearch(2, 3, 10, 1, 400);
+        for (final PolicyHarness h : List.of(first, second)) {
+            samples(h, "p1/r0", new String[] {"a", "b", "a"}, new double[] {1.0, 1.0, 1.0}, null);
+            samples(h, "p1/r1", new String[] {"c", "c", "d", "c", "e", "d"}, new double[] {1.0, 0.2, 1.0, 1.0, 1.0, 1.0},
+                    new String[] {"1", "1", "2", "1", "3", "2"});
+        }
+        assertThat(first.decisions(SearchAction.PRUNE)).extracting(SearchDecision::getReason)
+                .anyMatch(r -> r.startsWith("Pruned 1 duplicate of p1/r1.0"));
+        assertThat(second.decisions).isEqualTo(first.decisions);
+        assertThat(second.requests).isEqualTo(first.requests);
         assertThat(second.answers).isEqualTo(first.answers);
     }
 
