@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *     @Test
  *     void roundTrips() {
  *         Topics topics = SharedInfra.freshTopics("round-trip");
- *         ... SharedInfra.bootstrapServers() ... SharedInfra.registryClient() ...
+ *         ... produce with SharedInfra.bootstrapServers() and SharedInfra.registryClient() ...
+ *         assertThat(readBack(topics)).isEqualTo(sent);
  *     }
  * }
  * }</pre>
