@@ -1,13 +1,15 @@
 package dev.stepwise.cli;
 
 import dev.stepwise.agents.AgentKind;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs instances of one agent kind against an existing cluster ({@code stepwise proposer|verifier|reviser}). */
 @Command(mixinStandardHelpOptions = true,
@@ -55,7 +57,7 @@ final class AgentCommand implements Callable<Integer> {
         if (instances < 1) {
             throw new IllegalArgumentException("--instances must be at least 1");
         }
-        final Map<String, String> extra = new java.util.LinkedHashMap<>(model.config());
+        final Map<String, String> extra = new LinkedHashMap<>(model.config());
         extra.put("agent.instance.id", instanceId);
         final Map<String, String> config = Connect.toRunningCluster(global.config(extra));
         final StackOptions none = new StackOptions();
@@ -64,7 +66,7 @@ final class AgentCommand implements Callable<Integer> {
                 kind == AgentKind.VERIFIER ? instances : 0,
                 kind == AgentKind.REVISER ? instances : 0);
         final StepwiseStack running = StepwiseStack.start(config, none, parts);
-        spec.commandLine().getOut().println("stepwise " + kind.name().toLowerCase(java.util.Locale.ROOT)
+        spec.commandLine().getOut().println("stepwise " + kind.name().toLowerCase(Locale.ROOT)
                 + " running instances=" + instances + " bootstrap=" + running.bootstrapServers());
         spec.commandLine().getOut().flush();
         UntilShutdown.await(running);

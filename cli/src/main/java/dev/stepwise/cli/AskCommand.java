@@ -9,6 +9,7 @@ import dev.stepwise.schemas.serde.ConfluentSchemaRegistryClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,10 +17,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** Asks one question and prints its answer and summary. */
 @Command(name = "ask", mixinStandardHelpOptions = true,
@@ -62,7 +63,7 @@ final class AskCommand implements Callable<Integer> {
         if (!StepwiseStack.isExternal(config)) {
             final var running = RunFile.read();
             if (running.isPresent()) {
-                final Map<String, String> merged = new java.util.LinkedHashMap<>(config);
+                final Map<String, String> merged = new LinkedHashMap<>(config);
                 merged.putAll(running.get());
                 config = merged;
             } else {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Layers configuration the same way for every service: built-in defaults (declared with each key),
@@ -28,7 +29,7 @@ public final class ConfigLayers {
             "STEPWISE_REGISTRY", "schema.registry.url");
 
     /** Launcher and script variables that are not configuration keys. */
-    private static final java.util.Set<String> NOT_KEYS = java.util.Set.of(
+    private static final Set<String> NOT_KEYS = Set.of(
             "STEPWISE_HOME", "STEPWISE_CONFIG", "STEPWISE_JAVA_OPTS", "STEPWISE_JAVA_HOME", "STEPWISE_JAVA",
             "STEPWISE_APICURIO_HOME", "STEPWISE_KAFKA_PORT", "STEPWISE_KAFKA_CONTROLLER_PORT", "STEPWISE_KAFKA_LIBS",
             "STEPWISE_REGISTRY_PORT", "STEPWISE_REGISTRY_MANAGEMENT_PORT");

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -89,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
             final AtomicInteger shown = new AtomicInteger();
             final AtomicInteger correct = new AtomicInteger();
             final AtomicInteger calls = new AtomicInteger();
-            final long[] tokens = {0};
+            final AtomicLong tokens = new AtomicLong();
             final Map<String, AnswerPublished> answers;
             try (PromptClient client = new PromptClient(running.bootstrapServers(), registry, running.topics())) {
                 final Instant now = Instant.now();
@@ -102,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
                         correct.incrementAndGet();
                     }
                     calls.addAndGet(a.getModelCalls());
-                    tokens[0] += a.getTokens();
+                    tokens.addAndGet(a.getTokens());
                     printProblem(out, shown.incrementAndGet(), a.getPromptId(), p, a, ok);
                 });
             }
@@ -116,13 +117,13 @@ final class DemoCommand implements Callable<Integer> {
             if (json) {
                 final ObjectNode s = Json.MAPPER.createObjectNode();
                 s.put("type", "summary").put("problems", problems).put("correct", correct.get()).put("accuracy", accuracy)
-                        .put("model_calls", calls.get()).put("tokens", tokens[0]).put("answered", answers.size())
+                        .put("model_calls", calls.get()).put("tokens", tokens.get()).put("answered", answers.size())
                         .put("wall_seconds", Math.round(wallS * 10) / 10.0).put("stack_start_seconds", startedMs / 1000.0);
                 out.println(Json.write(s));
             } else {
                 out.printf(Locale.ROOT, "%nsummary: %d problems, %d correct, accuracy %.2f, %d model calls (%.0f per problem), "
                                 + "%d tokens, wall %.1f s (stack start %.1f s)%n",
-                        problems, correct.get(), accuracy, calls.get(), (double) calls.get() / problems, tokens[0], wallS,
+                        problems, correct.get(), accuracy, calls.get(), (double) calls.get() / problems, tokens.get(), wallS,
                         startedMs / 1000.0);
             }
             out.flush();

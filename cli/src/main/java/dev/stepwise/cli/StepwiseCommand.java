@@ -2,8 +2,9 @@ package dev.stepwise.cli;
 
 import dev.stepwise.agents.AgentKind;
 import java.io.PrintWriter;
-import picocli.CommandLine;
+import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The one {@code stepwise} command. */
 @Command(name = "stepwise", mixinStandardHelpOptions = true, versionProvider = StepwiseCommand.Version.class,
@@ -30,7 +31,7 @@ public final class StepwiseCommand implements Runnable {
     public static CommandLine commandLine() {
         final CommandLine cli = new CommandLine(new StepwiseCommand());
         for (AgentKind kind : AgentKind.values()) {
-            final String name = kind.name().toLowerCase(java.util.Locale.ROOT);
+            final String name = kind.name().toLowerCase(Locale.ROOT);
             final CommandLine agent = new CommandLine(new AgentCommand(kind)).setCommandName(name);
             agent.getCommandSpec().usageMessage().description(AgentCommand.description(kind));
             cli.addSubcommand(name, agent);

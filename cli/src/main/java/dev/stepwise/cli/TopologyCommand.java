@@ -1,5 +1,9 @@
 package dev.stepwise.cli;
 
+import dev.stepwise.topology.TopologyApp;
+import dev.stepwise.topology.TopologyConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,13 +31,13 @@ final class TopologyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure(true);
-        final Map<String, String> config = new java.util.LinkedHashMap<>(Connect.toRunningCluster(global.config(Map.of())));
+        final Map<String, String> config = new LinkedHashMap<>(Connect.toRunningCluster(global.config(Map.of())));
         config.putIfAbsent("state.dir", StepwiseStack.persistentStateDir().toString());
-        final var app = dev.stepwise.topology.TopologyApp.create(new dev.stepwise.topology.TopologyConfig(config), reset);
+        final TopologyApp app = TopologyApp.create(new TopologyConfig(config), reset);
         app.start();
         spec.commandLine().getOut().println("stepwise topology running bootstrap=" + config.get("bootstrap.servers"));
         spec.commandLine().getOut().flush();
-        UntilShutdown.await(() -> app.close(java.time.Duration.ofSeconds(30)));
+        UntilShutdown.await(() -> app.close(Duration.ofSeconds(30)));
         return 0;
     }
 }
