@@ -8,6 +8,7 @@ import dev.stepwise.schemas.serde.AvroSerdes;
 import dev.stepwise.schemas.serde.SchemaRegistryClient;
 import dev.stepwise.schemas.topics.Topic;
 import dev.stepwise.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Utils;
 
@@ -49,8 +52,8 @@ final class PromptClient implements AutoCloseable {
     private final AvroSerdes serdes;
     private final KafkaProducer<String, PromptSubmitted> producer;
     private final KafkaConsumer<String, byte[]> outcomes;
-    private final org.apache.kafka.common.serialization.Deserializer<AnswerPublished> answerDecoder;
-    private final org.apache.kafka.common.serialization.Deserializer<DeadLetter> deadLetterDecoder;
+    private final Deserializer<AnswerPublished> answerDecoder;
+    private final Deserializer<DeadLetter> deadLetterDecoder;
 
     PromptClient(final String bootstrap, final SchemaRegistryClient registry, final Topics topics) {
         this.topics = topics;
@@ -67,7 +70,7 @@ final class PromptClient implements AutoCloseable {
         this.deadLetterDecoder = serdes.valueSerde(topics.deadLetter()).deserializer();
         // Answers and dead letters both end a prompt: a prompt the topology rejects (an unknown strategy,
         // a budget out of range) comes back as a dead letter keyed by its id, not as silence.
-        this.outcomes = consumer(new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        this.outcomes = consumer(new ByteArrayDeserializer());
         final List<TopicPartition> partitions = new ArrayList<>(partitions(outcomes, topics.answers()));
         partitions.addAll(partitions(outcomes, topics.deadLetter()));
         outcomes.assign(partitions);
@@ -76,7 +79,7 @@ final class PromptClient implements AutoCloseable {
         partitions.forEach(outcomes::position);
     }
 
-    private <V> KafkaConsumer<String, V> consumer(final org.apache.kafka.common.serialization.Deserializer<V> values) {
+    private <V> KafkaConsumer<String, V> consumer(final Deserializer<V> values) {
         final Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -183,7 +186,7 @@ final class PromptClient implements AutoCloseable {
         final Topic<StepProposed> topic = topics.stepsProposed();
         try (KafkaConsumer<String, StepProposed> steps = consumer(serdes.valueSerde(topic).deserializer())) {
             final int partitionCount = partitions(steps, topic).size();
-            final int partition = Utils.toPositive(Utils.murmur2(promptId.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitionCount;
+            final int partition = Utils.toPositive(Utils.murmur2(promptId.getBytes(StandardCharsets.UTF_8))) % partitionCount;
             final TopicPartition tp = new TopicPartition(topic.name(), partition);
             steps.assign(List.of(tp));
             final OffsetAndTimestamp start = steps.offsetsForTimes(Map.of(tp, since.minusSeconds(5).toEpochMilli())).get(tp);
