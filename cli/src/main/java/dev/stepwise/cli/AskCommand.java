@@ -100,7 +100,7 @@ final class AskCommand implements Callable<Integer> {
                     return 3;
                 }
                 final List<StepProposed> chain = showChain
-                        ? client.chain(id, answer.getWinningChain(), now) : List.of();
+                        ? client.chain(id, answer.getWinningChain(), now.minusSeconds(5)) : List.of();
                 print(out, answer, chain);
                 return answer.getError() == null ? 0 : 2;
             }

@@ -179,35 +179,46 @@ final class PromptClient implements AutoCloseable {
     }
 
     /**
-     * The steps of a chain, root first, read from the partition of the step topic that holds the
-     * prompt's events (all events of a prompt share its key, so they share a partition).
+     * The steps of a chain, root first, looked up among the prompt's steps since {@code since}.
      */
     List<StepProposed> chain(final String promptId, final List<String> stepIds, final Instant since) {
-        final Topic<StepProposed> topic = topics.stepsProposed();
-        try (KafkaConsumer<String, StepProposed> steps = consumer(serdes.valueSerde(topic).deserializer())) {
-            final int partitionCount = partitions(steps, topic).size();
+        final Map<String, StepProposed> byId = new HashMap<>();
+        for (StepProposed step : eventsOf(topics.stepsProposed(), promptId, since)) {
+            byId.putIfAbsent(step.getStepId(), step);
+        }
+        final List<StepProposed> chain = new ArrayList<>();
+        stepIds.stream().map(byId::get).filter(Objects::nonNull).forEach(chain::add);
+        return chain;
+    }
+
+    /**
+     * Every committed event of one prompt on a topic, in log order, from {@code since} (or the start
+     * of the log when null). Only one partition is read: all events of a prompt carry its id as the
+     * key, so the default partitioner puts them on the same partition of every topic.
+     */
+    <V> List<V> eventsOf(final Topic<V> topic, final String promptId, final Instant since) {
+        try (KafkaConsumer<String, V> reader = consumer(serdes.valueSerde(topic).deserializer())) {
+            final int partitionCount = partitions(reader, topic).size();
             final int partition = Utils.toPositive(Utils.murmur2(promptId.getBytes(StandardCharsets.UTF_8))) % partitionCount;
             final TopicPartition tp = new TopicPartition(topic.name(), partition);
-            steps.assign(List.of(tp));
-            final OffsetAndTimestamp start = steps.offsetsForTimes(Map.of(tp, since.minusSeconds(5).toEpochMilli())).get(tp);
-            if (start == null) {
-                steps.seekToBeginning(List.of(tp));
+            reader.assign(List.of(tp));
+            final long end = reader.endOffsets(List.of(tp)).get(tp);
+            if (since == null) {
+                reader.seekToBeginning(List.of(tp));
             } else {
-                steps.seek(tp, start.offset());
+                final OffsetAndTimestamp start = reader.offsetsForTimes(Map.of(tp, since.toEpochMilli())).get(tp);
+                // No record at or after `since`: there is nothing to read.
+                reader.seek(tp, start == null ? end : start.offset());
             }
-            final long end = steps.endOffsets(List.of(tp)).get(tp);
-            final Map<String, StepProposed> found = new HashMap<>();
-            final Set<String> wanted = Set.copyOf(stepIds);
-            while (steps.position(tp) < end && found.size() < wanted.size()) {
-                for (ConsumerRecord<String, StepProposed> r : steps.poll(Duration.ofMillis(200))) {
-                    if (promptId.equals(r.key()) && r.value() != null && wanted.contains(r.value().getStepId())) {
-                        found.put(r.value().getStepId(), r.value());
+            final List<V> events = new ArrayList<>();
+            while (reader.position(tp) < end) {
+                for (ConsumerRecord<String, V> r : reader.poll(Duration.ofMillis(200))) {
+                    if (promptId.equals(r.key()) && r.value() != null) {
+                        events.add(r.value());
                     }
                 }
             }
-            final List<StepProposed> chain = new ArrayList<>();
-            stepIds.stream().map(found::get).filter(Objects::nonNull).forEach(chain::add);
-            return chain;
+            return events;
         }
     }
 

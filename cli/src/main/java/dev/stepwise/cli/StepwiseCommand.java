@@ -14,7 +14,7 @@ import picocli.CommandLine;
             "",
             "The embedded default model backend is a synthetic suite of serial problems (not a language model);",
             "point the agents at any OpenAI-compatible server with --model-backend openai."},
-        subcommands = {UpCommand.class, DemoCommand.class, AskCommand.class, TopologyCommand.class,
+        subcommands = {UpCommand.class, DemoCommand.class, AskCommand.class, ExplainCommand.class, TopologyCommand.class,
             ScriptCommand.Kafka.class, ScriptCommand.Registry.class, CommandLine.HelpCommand.class},
         footer = {"", "Also run by the launcher: './stepwise test' (the test suite), './stepwise build' (rebuild)."})
 public final class StepwiseCommand implements Runnable {

@@ -44,6 +44,26 @@ class UpIT {
                 assertThat(answer.get("model_calls").asInt()).isPositive();
                 assertThat(answer.get("prompt_id").asText()).isNotBlank();
                 assertThat(answer.get("chain")).as("the winning chain, root first").isNotEmpty();
+
+                // The log explains itself: every decision with its reason, then the same answer.
+                final String promptId = answer.get("prompt_id").asText();
+                try (CliProcess explain = CliProcess.start(dir, "explain", "explain", "--bootstrap", bootstrap,
+                        "--registry", registry, "--json", promptId)) {
+                    assertThat(explain.awaitExit(Duration.ofMinutes(1))).as(explain.transcript()).isZero();
+                    final List<JsonNode> lines = new java.util.ArrayList<>();
+                    for (String line : explain.stdoutLines()) {
+                        lines.add(Json.MAPPER.readTree(line));
+                    }
+                    assertThat(lines).as(explain.transcript()).isNotEmpty();
+                    assertThat(lines.get(0).get("action").asText()).isEqualTo("START");
+                    assertThat(lines).anySatisfy(l -> assertThat(l.path("action").asText()).isEqualTo("STOP"));
+                    assertThat(lines).allSatisfy(l -> assertThat(l.path("reason").asText().isBlank()
+                            && !"answer".equals(l.path("type").asText())).isFalse());
+                    final JsonNode last = lines.get(lines.size() - 1);
+                    assertThat(last.get("type").asText()).isEqualTo("answer");
+                    assertThat(last.get("answer").asText()).isEqualTo(answer.get("answer").asText());
+                    assertThat(last.get("model_calls").asInt()).isEqualTo(answer.get("model_calls").asInt());
+                }
             }
 
             // Found through the run file that 'up' wrote, with no flags; the synthetic backend says what it can solve.
