@@ -27,7 +27,9 @@ public interface AgentHandler<I extends SpecificRecord, O extends SpecificRecord
      * The outputs for one request, in the order they should be written; empty when there is nothing to do.
      *
      * @throws dev.stepwise.schemas.deadletter.RejectedInputException when the request is unusable (it is dead-lettered)
-     * @throws dev.stepwise.models.ModelCallException                 when the model still fails after retries (the batch is retried later)
+     * @throws dev.stepwise.models.ModelCallException                 when the model still fails after retries with a retriable
+     *                                                                error (the batch is retried later); a failure that retrying
+     *                                                                cannot fix is answered in the outputs instead
      * @throws InterruptedException                                   when the agent is stopping
      */
     List<O> handle(I request) throws InterruptedException;

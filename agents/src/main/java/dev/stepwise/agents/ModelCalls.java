@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every model call of one agent instance goes through here: at most {@code maxInFlight} calls at
  * once (a permit is held only while a call runs, never while waiting to retry), retriable failures
- * retried with backoff, and the wall-clock latency of the call measured.
+ * retried with backoff, failures that retrying cannot fix returned at once as {@link FailedForGood},
+ * and the wall-clock latency of the call measured.
  */
 public final class ModelCalls {
 
@@ -58,10 +59,19 @@ public final class ModelCalls {
     }
 
     /**
-     * Calls the model, retrying retriable failures.
+     * The call failed in a way that retrying will not fix (a wrong API key, base URL or model name);
+     * {@code message} names the model and the cause, for the user and the operator.
+     */
+    public record FailedForGood<T>(String message, long latencyMs) implements Outcome<T> {
+    }
+
+    /**
+     * Calls the model, retrying retriable failures. A {@link ModelCallException#retriable() non-retriable}
+     * failure is not retried, and comes back as {@link FailedForGood} without being logged: the caller
+     * logs it once for the record it was working on (see {@link #logFailedForGood}).
      *
      * @param what a short description for log lines, e.g. the step id
-     * @throws ModelCallException   the last failure, when every attempt failed
+     * @throws ModelCallException   the last failure, when every attempt of a retriable failure failed
      * @throws InterruptedException when the agent is stopping
      */
     public <T> Outcome<T> call(final String what, final Function<ModelBackend, T> call) throws InterruptedException {
@@ -76,6 +86,10 @@ public final class ModelCalls {
                 LOG.info("Model {} cannot work on {}: {}", backend.model(), what, message);
                 return new NotUnderstood<>(message, elapsedMs(start));
             } catch (ModelCallException e) {
+                if (!e.retriable()) {
+                    return new FailedForGood<>("Model " + backend.model() + " failed and retrying will not help: "
+                            + e.getMessage(), elapsedMs(start));
+                }
                 failure = e;
             } finally {
                 // Released before any backoff, so that a waiting retry does not hold a slot others could use.
@@ -93,6 +107,16 @@ public final class ModelCalls {
                     what, attempt, retries + 1, delayMs, failure.getMessage());
             Thread.sleep(delayMs);
         }
+    }
+
+    /**
+     * Logs a {@link FailedForGood} outcome at ERROR, once per record however many calls it took: it
+     * needs an operator (key, URL, model name), and the prompt is answered with the error rather than retried.
+     *
+     * @param record the request it came from, e.g. the request or step id
+     */
+    static void logFailedForGood(final String record, final FailedForGood<?> failure) {
+        LOG.error("Answering {} with an error instead of retrying: {}", record, failure.message());
     }
 
     private static long elapsedMs(final long startNanos) {

@@ -2,7 +2,6 @@ package dev.stepwise.agents;
 
 import dev.stepwise.models.ProposedStep;
 import dev.stepwise.models.StepTask;
-import dev.stepwise.schemas.avro.ChainContext;
 import dev.stepwise.schemas.avro.StepProposalRequested;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.deadletter.RejectedInputException;
@@ -60,31 +59,46 @@ public final class ProposerHandler implements AgentHandler<StepProposalRequested
                     "samples must be between 1 and " + MAX_SAMPLES + ", got " + samples + " in request " + request.getRequestId());
         }
         // One virtual thread per sample; ModelCalls bounds how many of them call the model at once.
+        final List<ModelCalls.Outcome<ProposedStep>> outcomes = new ArrayList<>(samples);
         try (ExecutorService executor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("stepwise-proposer-" + request.getRequestId() + "-", 0).factory())) {
-            final List<Future<StepProposed>> futures = new ArrayList<>(samples);
+            final List<Future<ModelCalls.Outcome<ProposedStep>>> futures = new ArrayList<>(samples);
             for (int i = 0; i < samples; i++) {
-                final String stepId = request.getRequestId() + "." + i;
-                futures.add(executor.submit(() -> propose(request, stepId)));
+                final String stepId = stepId(request, i);
+                final StepTask task = new StepTask(request.getPromptId(), request.getContext().getProblem(),
+                        request.getContext().getPriorSteps(), stepId, request.getDepth());
+                futures.add(executor.submit(() -> calls.call(stepId, backend -> backend.propose(task))));
             }
-            final List<StepProposed> steps = new ArrayList<>(samples);
             try {
-                for (final Future<StepProposed> future : futures) {
-                    steps.add(Tasks.await(future));
+                for (final Future<ModelCalls.Outcome<ProposedStep>> future : futures) {
+                    outcomes.add(Tasks.await(future));
                 }
             } catch (RuntimeException | InterruptedException | Error e) {
-                // One sample failed for good: the whole request is redone later, so stop the others now.
+                // One sample still failed after its retries: the whole request is redone later, so stop the others now.
                 executor.shutdownNow();
                 throw e;
             }
-            return steps;
         }
+        final List<StepProposed> steps = new ArrayList<>(samples);
+        boolean failureLogged = false;
+        for (int i = 0; i < samples; i++) {
+            final ModelCalls.Outcome<ProposedStep> outcome = outcomes.get(i);
+            if (outcome instanceof ModelCalls.FailedForGood<ProposedStep> failure && !failureLogged) {
+                // Once per request, not per sample: every sample hit the same wrong key or model name.
+                ModelCalls.logFailedForGood("proposal request " + request.getRequestId(), failure);
+                failureLogged = true;
+            }
+            steps.add(step(request, stepId(request, i), outcome));
+        }
+        return steps;
     }
 
-    private StepProposed propose(final StepProposalRequested request, final String stepId) throws InterruptedException {
-        final ChainContext context = request.getContext();
-        final StepTask task = new StepTask(request.getPromptId(), context.getProblem(), context.getPriorSteps(), stepId,
-                request.getDepth());
+    private static String stepId(final StepProposalRequested request, final int sample) {
+        return request.getRequestId() + "." + sample;
+    }
+
+    private StepProposed step(final StepProposalRequested request, final String stepId,
+                              final ModelCalls.Outcome<ProposedStep> outcome) {
         final StepProposed.Builder step = StepProposed.newBuilder()
                 .setPromptId(request.getPromptId())
                 .setStepId(stepId)
@@ -92,8 +106,8 @@ public final class ProposerHandler implements AgentHandler<StepProposalRequested
                 .setChainId(request.getChainId())
                 .setParentStepId(request.getParentStepId())
                 .setDepth(request.getDepth())
-                .setContext(context);
-        return switch (calls.call(stepId, backend -> backend.propose(task))) {
+                .setContext(request.getContext());
+        return switch (outcome) {
             case ModelCalls.Answered<ProposedStep> answered -> step
                     .setText(answered.value().text())
                     .setTerminal(answered.value().terminal())
@@ -105,6 +119,13 @@ public final class ProposerHandler implements AgentHandler<StepProposalRequested
                     .setText("")
                     .setError(notUnderstood.message())
                     .setCall(AgentCalls.of(instanceId, calls.model(), 0, notUnderstood.latencyMs()))
+                    .setProducedAt(clock.instant())
+                    .build();
+            // The topology answers the prompt with this error at once; retrying cannot fix a wrong key or model name.
+            case ModelCalls.FailedForGood<ProposedStep> failed -> step
+                    .setText("")
+                    .setError(failed.message())
+                    .setCall(AgentCalls.of(instanceId, calls.model(), 0, failed.latencyMs()))
                     .setProducedAt(clock.instant())
                     .build();
         };

@@ -73,6 +73,16 @@ public final class ReviserHandler implements AgentHandler<RevisionRequested, Ste
                     .setCall(AgentCalls.of(instanceId, calls.model(), 0, notUnderstood.latencyMs()))
                     .setProducedAt(clock.instant())
                     .build();
+            // The topology answers the prompt with this error at once; retrying cannot fix a wrong key or model name.
+            case ModelCalls.FailedForGood<ProposedStep> failed -> {
+                ModelCalls.logFailedForGood("revision request " + request.getRequestId(), failed);
+                yield step
+                        .setText("")
+                        .setError(failed.message())
+                        .setCall(AgentCalls.of(instanceId, calls.model(), 0, failed.latencyMs()))
+                        .setProducedAt(clock.instant())
+                        .build();
+            }
         });
     }
 }

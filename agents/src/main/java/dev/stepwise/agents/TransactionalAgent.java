@@ -55,8 +55,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Errors: a producer fenced by a newer incarnation, a lost sequence, a missing authorization or an
  * unsupported broker stop the agent (see {@link #failure()}). Any other Kafka error, and a model that
- * still fails after its retries, abort the transaction and rewind the consumer to the committed
- * offsets; the batch is polled again after a backoff that grows with every consecutive failure.
+ * still fails after its retries with a {@link ModelCallException#retriable() retriable} error, abort the
+ * transaction and rewind the consumer to the committed offsets; the batch is polled again after a backoff
+ * that grows with every consecutive failure. A model failure that retrying cannot fix (a wrong key, URL or
+ * model name) never redoes the batch: the handler answers it with an error output, and one that escapes a
+ * handler is dead-lettered like any other unexpected error.
  *
  * <p>The consumer and producer are built once by {@link Agents} and owned (closed) by this agent.
  *
@@ -377,7 +380,14 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
                             .map(output -> new ProducerRecord<String, SpecificRecord>(handler.output().name(), key, output))
                             .toList();
                 } catch (ModelCallException e) {
-                    throw e;
+                    if (e.retriable()) {
+                        throw e;
+                    }
+                    // Redoing the batch would fail the same way forever: keep the record, unblock the partition.
+                    LOG.error("{} {}: model failure that retrying will not fix, handling {}[{}]@{}: {}", kind().component(),
+                            instanceId(), handling.record().topic(), handling.record().partition(), handling.record().offset(),
+                            e.getMessage());
+                    yield List.of(deadLetter(handling.record(), e));
                 } catch (RejectedInputException e) {
                     yield List.of(deadLetter(handling.record(), e));
                 } catch (RuntimeException e) {

@@ -69,6 +69,18 @@ public final class VerifierHandler implements AgentHandler<StepProposed, StepVer
                     .setCall(AgentCalls.of(instanceId, calls.model(), 0, notUnderstood.latencyMs()))
                     .setVerifiedAt(clock.instant())
                     .build();
+            // The verifier cannot be reached for good (key, URL, model name): an unverified step is not trusted,
+            // and the rationale says why instead of the partition retrying forever.
+            case ModelCalls.FailedForGood<Judgement> failed -> {
+                ModelCalls.logFailedForGood("step " + step.getStepId(), failed);
+                yield verdict
+                        .setScore(0.0)
+                        .setVerdict(Verdict.REJECTED)
+                        .setRationale(failed.message())
+                        .setCall(AgentCalls.of(instanceId, calls.model(), 0, failed.latencyMs()))
+                        .setVerifiedAt(clock.instant())
+                        .build();
+            }
         });
     }
 }

@@ -70,6 +70,38 @@ class ModelCallsTest {
     }
 
     @Test
+    void aFailureRetryingCannotFixIsNotRetriedAndItsMessageNamesTheModelAndTheCause() throws InterruptedException {
+        final AtomicInteger attempts = new AtomicInteger();
+        backend.propose = task -> {
+            attempts.incrementAndGet();
+            throw ModelCallException.notRetriable("HTTP 401 from http://llm/v1/chat/completions: invalid API key");
+        };
+
+        final ModelCalls.Outcome<ProposedStep> outcome = new ModelCalls(backend, 4, 3, FAST).call("r1.0", b -> b.propose(TASK));
+
+        assertThat(outcome).isInstanceOfSatisfying(ModelCalls.FailedForGood.class, failed -> assertThat(failed.message())
+                .isEqualTo("Model fake/test-v1 failed and retrying will not help: "
+                        + "HTTP 401 from http://llm/v1/chat/completions: invalid API key"));
+        assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void retryingStopsAtTheFirstFailureRetryingCannotFix() throws InterruptedException {
+        final AtomicInteger attempts = new AtomicInteger();
+        backend.propose = task -> {
+            if (attempts.incrementAndGet() == 1) {
+                throw new ModelCallException("HTTP 503");
+            }
+            throw ModelCallException.notRetriable("HTTP 404: model not found");
+        };
+
+        final ModelCalls.Outcome<ProposedStep> outcome = new ModelCalls(backend, 4, 5, FAST).call("r1.0", b -> b.propose(TASK));
+
+        assertThat(outcome).isInstanceOf(ModelCalls.FailedForGood.class);
+        assertThat(attempts).hasValue(2);
+    }
+
+    @Test
     void aCallInterruptedBecauseTheAgentStopsIsNotRetried() {
         final AtomicInteger attempts = new AtomicInteger();
         backend.propose = task -> {

@@ -129,6 +129,26 @@ class ProposerHandlerTest {
     }
 
     @Test
+    void aFailureRetryingCannotFixBecomesErrorStepsNamingTheModelWithOneCallPerSample() throws InterruptedException {
+        backend.propose = task -> {
+            throw ModelCallException.notRetriable("HTTP 401 from http://llm/v1/chat/completions: invalid API key");
+        };
+
+        final List<StepProposed> steps = handler(4).handle(Events.proposalRequest("p", "p/r0", 2));
+
+        assertThat(steps).extracting(StepProposed::getStepId).containsExactly("p/r0.0", "p/r0.1");
+        assertThat(steps).allSatisfy(step -> {
+            assertThat(step.getText()).isEmpty();
+            assertThat(step.getError()).isEqualTo("Model fake/test-v1 failed and retrying will not help: "
+                    + "HTTP 401 from http://llm/v1/chat/completions: invalid API key");
+            assertThat(step.getCall().getModel()).isEqualTo("fake/test-v1");
+            assertThat(step.getCall().getTokens()).isZero();
+            assertThat(step.getProducedAt()).isEqualTo(NOW);
+        });
+        assertThat(backend.tasks).as("no retries: one call per sample").hasSize(2);
+    }
+
+    @Test
     void aSampleThatKeepsFailingFailsTheWholeRequest() {
         backend.propose = task -> {
             if (task.stepId().endsWith(".1")) {

@@ -2,6 +2,7 @@ package dev.stepwise.agents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stepwise.models.ModelCallException;
 import dev.stepwise.models.ProblemNotUnderstoodException;
 import dev.stepwise.models.RevisionTask;
 import dev.stepwise.schemas.avro.RevisionRequested;
@@ -47,6 +48,27 @@ class ReviserHandlerTest {
         });
         assertThat(backend.tasks).containsExactly(new RevisionTask("prompt-1", "2 + 3 * 4", List.of("3 * 4 = 12"),
                 "2 + 12 = 15", "2 + 12 is 14", "prompt-1/v5.0", 1, 2));
+    }
+
+    @Test
+    void aFailureRetryingCannotFixBecomesAnErrorStepNamingTheModelAfterOneCall() throws InterruptedException {
+        final ReviserHandler retrying = new ReviserHandler(Topics.defaults(),
+                new ModelCalls(backend, 4, 3, new Backoff(Duration.ZERO, Duration.ZERO)), "r-1", Clock.fixed(NOW, ZoneOffset.UTC));
+        backend.revise = task -> {
+            throw ModelCallException.notRetriable("HTTP 404: model 'nope' not found");
+        };
+
+        final List<StepProposed> steps = retrying.handle(Events.revisionRequest("p", "p/v0", "p/r0.1"));
+
+        assertThat(steps).singleElement().satisfies(step -> {
+            assertThat(step.getStepId()).isEqualTo("p/v0.0");
+            assertThat(step.getRevisionOf()).isEqualTo("p/r0.1");
+            assertThat(step.getText()).isEmpty();
+            assertThat(step.getError())
+                    .isEqualTo("Model fake/test-v1 failed and retrying will not help: HTTP 404: model 'nope' not found");
+            assertThat(step.getCall().getTokens()).isZero();
+        });
+        assertThat(backend.tasks).hasSize(1);
     }
 
     @Test

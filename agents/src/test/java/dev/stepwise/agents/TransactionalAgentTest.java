@@ -14,6 +14,7 @@ import dev.stepwise.schemas.serde.ConfluentAvroSerializer;
 import dev.stepwise.schemas.serde.InMemorySchemaRegistry;
 import dev.stepwise.schemas.serde.SchemaRegistryClient;
 import dev.stepwise.schemas.serde.SchemaRegistryException;
+import dev.stepwise.schemas.topics.Topic;
 import dev.stepwise.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -197,6 +198,101 @@ class TransactionalAgentTest {
     }
 
     @Test
+    void aModelFailureRetryingCannotFixCommitsTheErrorStepAndTheOffsetsInOneTransactionAfterOneCall()
+            throws InterruptedException {
+        final TransactionalAgent<StepProposalRequested, StepProposed> agent = proposer();
+        joinGroup(agent, REQUESTS_0);
+        consumer.commitSync(Map.of(REQUESTS_0, new OffsetAndMetadata(5)));
+        final AtomicInteger calls = new AtomicInteger();
+        backend.propose = task -> {
+            calls.incrementAndGet();
+            throw ModelCallException.notRetriable("HTTP 401 from http://llm/v1/chat/completions: invalid API key");
+        };
+        consumer.addRecord(request(5, "prompt-1/r5", 1));
+
+        agent.pollAndProcess();
+        // Nothing is redelivered: a second turn must not call the model again.
+        agent.pollAndProcess();
+
+        assertThat(calls).as("one call, no retries, batch not redone").hasValue(1);
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(producer.transactionAborted()).isFalse();
+        assertThat(producer.history()).singleElement().satisfies(record -> {
+            assertThat(record.topic()).isEqualTo(TOPICS.stepsProposed().name());
+            assertThat(record.key()).isEqualTo("prompt-1");
+            final StepProposed step = (StepProposed) record.value();
+            assertThat(step.getStepId()).isEqualTo("prompt-1/r5.0");
+            assertThat(step.getText()).isEmpty();
+            assertThat(step.getError()).isEqualTo("Model fake/test-v1 failed and retrying will not help: "
+                    + "HTTP 401 from http://llm/v1/chat/completions: invalid API key");
+        });
+        assertThat(committedOffsets()).containsExactly(Map.of(REQUESTS_0, new OffsetAndMetadata(6)));
+        assertThat(consumer.position(REQUESTS_0)).as("not rewound").isEqualTo(6);
+    }
+
+    @Test
+    void aRetriableFailureStillRewindsTheWholeBatchWhenAnotherRecordFailedForGood() throws InterruptedException {
+        final TransactionalAgent<StepProposalRequested, StepProposed> agent = proposer();
+        joinGroup(agent, REQUESTS_0);
+        consumer.commitSync(Map.of(REQUESTS_0, new OffsetAndMetadata(5)));
+        backend.propose = task -> {
+            if (task.stepId().startsWith("prompt-1/r5")) {
+                throw ModelCallException.notRetriable("HTTP 404: model not found");
+            }
+            throw new ModelCallException("HTTP 503");
+        };
+        consumer.addRecord(request(5, "prompt-1/r5", 1));
+        consumer.addRecord(request(6, "prompt-1/r6", 1));
+
+        agent.pollAndProcess();
+
+        assertThat(producer.commitCount()).isZero();
+        assertThat(producer.history()).isEmpty();
+        assertThat(committedOffsets()).isEmpty();
+        assertThat(consumer.position(REQUESTS_0)).as("rewound to the committed offset").isEqualTo(5);
+    }
+
+    @Test
+    void aModelFailureRetryingCannotFixThatEscapesAHandlerIsDeadLetteredNotRetried() throws InterruptedException {
+        final AtomicInteger calls = new AtomicInteger();
+        final AgentHandler<StepProposalRequested, StepProposed> direct = new AgentHandler<>() {
+            @Override
+            public Topic<StepProposalRequested> input() {
+                return TOPICS.proposalRequests();
+            }
+
+            @Override
+            public Topic<StepProposed> output() {
+                return TOPICS.stepsProposed();
+            }
+
+            @Override
+            public String promptId(final StepProposalRequested request) {
+                return request.getPromptId();
+            }
+
+            @Override
+            public List<StepProposed> handle(final StepProposalRequested request) {
+                calls.incrementAndGet();
+                throw ModelCallException.notRetriable("HTTP 401: invalid API key");
+            }
+        };
+        final TransactionalAgent<StepProposalRequested, StepProposed> agent = new TransactionalAgent<>(
+                new TransactionalAgent.Identity(AgentKind.PROPOSER, "p-0", "stepwise-proposer", backend.model()), direct,
+                new AvroSerdes(registry).valueSerde(TOPICS.proposalRequests()).deserializer(),
+                TOPICS.deadLetter(), consumer, producer, FAST, CLOCK);
+        joinGroup(agent, REQUESTS_0);
+        consumer.addRecord(request(0, "prompt-1/r0", 1));
+
+        agent.pollAndProcess();
+
+        assertThat(calls).hasValue(1);
+        assertThat(producer.history()).singleElement()
+                .satisfies(record -> assertThat(record.topic()).isEqualTo(TOPICS.deadLetter().name()));
+        assertThat(committedOffsets()).containsExactly(Map.of(REQUESTS_0, new OffsetAndMetadata(1)));
+    }
+
+    @Test
     void aFailedCommitAbortsTheTransactionAndRewindsToTheCommittedOffset() throws InterruptedException {
         final TransactionalAgent<StepProposalRequested, StepProposed> agent = proposer();
         joinGroup(agent, REQUESTS_0);
@@ -323,6 +419,35 @@ class TransactionalAgentTest {
             assertThat(verdict.getRationale()).isEqualTo("only arithmetic chains");
         });
         assertThat(committedOffsets()).containsExactly(Map.of(STEPS_0, new OffsetAndMetadata(2)));
+    }
+
+    @Test
+    void theVerifierCommitsARejectedVerdictForAModelFailureRetryingCannotFixAfterOneCall() throws InterruptedException {
+        final ModelCalls calls = new ModelCalls(backend, 8, 3, FAST);
+        final TransactionalAgent<StepProposed, StepVerified> verifier = new TransactionalAgent<>(
+                new TransactionalAgent.Identity(AgentKind.VERIFIER, "v-0", "stepwise-verifier", backend.model()),
+                new VerifierHandler(TOPICS, calls, "v-0", CLOCK),
+                new AvroSerdes(registry).valueSerde(TOPICS.stepsProposed()).deserializer(),
+                TOPICS.deadLetter(), consumer, producer, FAST, CLOCK);
+        joinGroup(verifier, STEPS_0);
+        backend.verify = task -> {
+            throw ModelCallException.notRetriable("HTTP 401: invalid API key");
+        };
+        consumer.addRecord(record(STEPS_0, 0, "prompt-1", Events.proposedStep("prompt-1", "prompt-1/r0.0")));
+
+        verifier.pollAndProcess();
+
+        assertThat(backend.tasks).hasSize(1);
+        assertThat(producer.commitCount()).isEqualTo(1);
+        assertThat(producer.history()).singleElement().satisfies(record -> {
+            final StepVerified verdict = (StepVerified) record.value();
+            assertThat(verdict.getStepId()).isEqualTo("prompt-1/r0.0");
+            assertThat(verdict.getVerdict()).hasToString("REJECTED");
+            assertThat(verdict.getScore()).isZero();
+            assertThat(verdict.getRationale())
+                    .isEqualTo("Model fake/test-v1 failed and retrying will not help: HTTP 401: invalid API key");
+        });
+        assertThat(committedOffsets()).containsExactly(Map.of(STEPS_0, new OffsetAndMetadata(1)));
     }
 
     @Test

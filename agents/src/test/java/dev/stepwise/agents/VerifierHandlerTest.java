@@ -3,6 +3,7 @@ package dev.stepwise.agents;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.stepwise.models.Judgement;
+import dev.stepwise.models.ModelCallException;
 import dev.stepwise.models.ProblemNotUnderstoodException;
 import dev.stepwise.models.VerificationTask;
 import dev.stepwise.schemas.avro.StepProposed;
@@ -64,6 +65,28 @@ class VerifierHandlerTest {
 
         assertThat(handler.handle(failed)).isEmpty();
         assertThat(backend.tasks).isEmpty();
+    }
+
+    @Test
+    void aFailureRetryingCannotFixIsRejectedWithScoreZeroAndTheReasonAfterOneCall() throws InterruptedException {
+        final VerifierHandler retrying = new VerifierHandler(Topics.defaults(),
+                new ModelCalls(backend, 4, 3, new Backoff(Duration.ZERO, Duration.ZERO)), "v-1", Clock.fixed(NOW, ZoneOffset.UTC));
+        backend.verify = task -> {
+            throw ModelCallException.notRetriable("HTTP 403: this key may not use the model");
+        };
+
+        final List<StepVerified> verdicts = retrying.handle(Events.proposedStep("p", "p/r0.0"));
+
+        assertThat(verdicts).singleElement().satisfies(verdict -> {
+            assertThat(verdict.getStepId()).isEqualTo("p/r0.0");
+            assertThat(verdict.getVerdict()).isEqualTo(Verdict.REJECTED);
+            assertThat(verdict.getScore()).isZero();
+            assertThat(verdict.getRationale())
+                    .isEqualTo("Model fake/test-v1 failed and retrying will not help: HTTP 403: this key may not use the model");
+            assertThat(verdict.getCall().getTokens()).isZero();
+            assertThat(verdict.getVerifiedAt()).isEqualTo(NOW);
+        });
+        assertThat(backend.tasks).hasSize(1);
     }
 
     @Test

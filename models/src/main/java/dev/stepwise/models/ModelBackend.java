@@ -14,7 +14,8 @@ public interface ModelBackend extends AutoCloseable {
      * Proposes one candidate next step.
      *
      * @throws ProblemNotUnderstoodException when the backend cannot work on the problem at all (not retriable)
-     * @throws ModelCallException            when the call failed and may succeed if retried
+     * @throws ModelCallException            when the call failed; {@link ModelCallException#retriable()} says whether
+     *                                       a retry may succeed
      */
     ProposedStep propose(StepTask task);
 
@@ -22,7 +23,8 @@ public interface ModelBackend extends AutoCloseable {
      * Scores a step against the problem and the chain before it.
      *
      * @throws ProblemNotUnderstoodException when the backend cannot work on the problem at all (not retriable)
-     * @throws ModelCallException            when the call failed and may succeed if retried
+     * @throws ModelCallException            when the call failed; {@link ModelCallException#retriable()} says whether
+     *                                       a retry may succeed
      */
     Judgement verify(VerificationTask task);
 
@@ -30,7 +32,8 @@ public interface ModelBackend extends AutoCloseable {
      * Rewrites a rejected step, given the verifier's critique.
      *
      * @throws ProblemNotUnderstoodException when the backend cannot work on the problem at all (not retriable)
-     * @throws ModelCallException            when the call failed and may succeed if retried
+     * @throws ModelCallException            when the call failed; {@link ModelCallException#retriable()} says whether
+     *                                       a retry may succeed
      */
     ProposedStep revise(RevisionTask task);
 

@@ -40,9 +40,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Retries: HTTP 408, 429 and 5xx, timeouts and failed connections are retried up to {@code maxRetries} times,
  * waiting as long as a {@code Retry-After} header says (at most {@link #MAX_RETRY_AFTER}), else an exponential backoff
- * with jitter; then a {@link ModelCallException}. Any other 4xx fails at once with a {@link ModelCallException}
- * carrying the server's message. The proposer and reviser sample at the configured temperature; the verifier uses
- * temperature 0, so that a score depends on the step rather than on sampling. Thread-safe.
+ * with jitter; then a retriable {@link ModelCallException}. Any other 4xx (a wrong key, URL or model name) fails at
+ * once with a {@link ModelCallException#notRetriable non-retriable} one carrying the server's message. The proposer
+ * and reviser sample at the configured temperature; the verifier uses temperature 0, so that a score depends on the
+ * step rather than on sampling. Thread-safe.
  */
 public final class OpenAiCompatibleBackend implements ModelBackend {
 
@@ -202,8 +203,8 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
                 pause(retryAfter(response).orElse(backoff(attempt)), attempt, attempts, "HTTP " + status);
                 continue;
             }
-            throw new ModelCallException("HTTP " + status + " from " + endpoint + " (not retriable: check the base URL,"
-                    + " the model name and the API key): " + message);
+            throw ModelCallException.notRetriable("HTTP " + status + " from " + endpoint + " (not retriable: check the"
+                    + " base URL, the model name and the API key): " + message);
         }
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -146,9 +148,37 @@ class OpenAiCompatibleBackendTest {
         }
         try (OpenAiCompatibleBackend backend = backend()) {
             assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
-                    .hasMessageContaining("HTTP 429").hasMessageContaining("after 3 attempts").hasMessageEndingWith("rate limited");
+                    .hasMessageContaining("HTTP 429").hasMessageContaining("after 3 attempts").hasMessageEndingWith("rate limited")
+                    .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue());
         }
         assertThat(server.requests()).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {408, 429, 500, 502, 503})
+    void transientHttpErrorsAreRetriedAndStayRetriable(final int status) {
+        for (int i = 0; i < 3; i++) {
+            server.reply(status, "{\"error\":{\"message\":\"try later\"}}", Map.of("Retry-After", "0"));
+        }
+        try (OpenAiCompatibleBackend backend = backend()) {
+            assertThatThrownBy(() -> backend.propose(STEP))
+                    .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue())
+                    .hasMessageContaining("HTTP " + status).hasMessageContaining("after 3 attempts");
+        }
+        assertThat(server.requests()).hasSize(3);
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {400, 401, 403, 404, 422})
+    void otherClientErrorsAreTriedOnceAndMarkedNotRetriable(final int status) {
+        server.reply(status, "{\"error\":{\"message\":\"Incorrect API key provided\"}}", Map.of());
+        try (OpenAiCompatibleBackend backend = backend()) {
+            assertThatThrownBy(() -> backend.propose(STEP))
+                    .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isFalse())
+                    .hasMessageContaining("HTTP " + status).hasMessageContaining("not retriable")
+                    .hasMessageEndingWith("Incorrect API key provided");
+        }
+        assertThat(server.requests()).hasSize(1);
     }
 
     @Test
@@ -173,7 +203,8 @@ class OpenAiCompatibleBackendTest {
         server.replyLate(Duration.ofSeconds(2), ScriptedChatServer.completion("late", 5));
         try (OpenAiCompatibleBackend backend = backend("k", 1, Duration.ofMillis(300))) {
             final long start = System.nanoTime();
-            assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
+            assertThatThrownBy(() -> backend.propose(STEP))
+                    .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue())
                     .hasMessageContaining("did not answer within PT0.3S (2 attempts)");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1900));
         }
@@ -186,7 +217,8 @@ class OpenAiCompatibleBackendTest {
         server.close();
         try (OpenAiCompatibleBackend backend = new OpenAiCompatibleBackend(
                 new OpenAiConfig(closed, null, "m", 0.5, 16, Duration.ofSeconds(2), 1), Duration.ofMillis(10))) {
-            assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
+            assertThatThrownBy(() -> backend.propose(STEP))
+                    .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue())
                     .hasMessageContaining("cannot reach " + closed + "/chat/completions (2 attempts)");
         }
     }
@@ -209,7 +241,8 @@ class OpenAiCompatibleBackendTest {
         server.complete("   ");
         try (OpenAiCompatibleBackend backend = backend()) {
             assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
-                    .hasMessageContaining("is not JSON: <html>proxy error</html>");
+                    .hasMessageContaining("is not JSON: <html>proxy error</html>")
+                    .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue());
             assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
                     .hasMessageContaining("has no choices[0].message.content");
             assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
