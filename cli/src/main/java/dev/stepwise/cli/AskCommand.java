@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepwise.schemas.avro.AnswerPublished;
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.StepProposed;
+import dev.stepwise.schemas.config.CommonConfig;
 import dev.stepwise.schemas.serde.ConfluentSchemaRegistryClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -58,35 +59,28 @@ final class AskCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.configure(global.verbose);
         final PrintWriter out = spec.commandLine().getOut();
-        Map<String, String> config = global.config(model.config());
-        StepwiseStack embedded = null;
-        if (!StepwiseStack.isExternal(config)) {
-            final var running = RunFile.read();
-            if (running.isPresent()) {
-                final Map<String, String> merged = new LinkedHashMap<>(config);
-                merged.putAll(running.get());
-                config = merged;
-            } else {
-                spec.commandLine().getErr().println("stepwise: no running stack found (./stepwise up); starting an embedded one for this question...");
-                spec.commandLine().getErr().flush();
-                embedded = StepwiseStack.start(config, new StackOptions(), StepwiseStack.Parts.all(1, 1, 1));
-                config = embedded.config();
-            }
+        final Map<String, String> requested = global.config(model.config());
+        final Optional<Map<String, String>> running = Connect.findRunningCluster(requested);
+        if (running.isEmpty()) {
+            spec.commandLine().getErr().println("stepwise: no running stack found (./stepwise up); starting an embedded one for this question...");
+            spec.commandLine().getErr().flush();
         }
+        final StepwiseStack embedded = running.isEmpty()
+                ? StepwiseStack.start(requested, new StackOptions(), StepwiseStack.Parts.all(1, 1, 1)) : null;
+        final Map<String, String> config = embedded == null ? running.get() : embedded.config();
         try (StepwiseStack stack = embedded) {
             final var topics = StepwiseStack.topicsOf(config);
-            final ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(config.get("schema.registry.url"));
+            final ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(config.get(CommonConfig.SCHEMA_REGISTRY_URL));
             if (stack == null) {
-                Connect.awaitKafka(config.get("bootstrap.servers"), Duration.ofSeconds(15));
-                registry.awaitReachable(Duration.ofSeconds(15));
+                Connect.awaitServers(config, registry, Duration.ofSeconds(15));
             }
             final String id = promptId != null ? promptId : UUID.randomUUID().toString();
             final Instant now = Instant.now();
             final PromptSubmitted prompt = promptOptions.prompt(id, text, System.getProperty("user.name", "cli"), now);
-            try (PromptClient client = new PromptClient(config.get("bootstrap.servers"), registry, topics)) {
+            try (PromptClient client = new PromptClient(config.get(CommonConfig.BOOTSTRAP_SERVERS), registry, topics)) {
                 final String applicationId = config.getOrDefault("application.id", "stepwise-topology");
                 if (stack == null && !client.topologyIsRunning(applicationId)) {
-                    spec.commandLine().getErr().println("stepwise: no topology is running against " + config.get("bootstrap.servers")
+                    spec.commandLine().getErr().println("stepwise: no topology is running against " + config.get(CommonConfig.BOOTSTRAP_SERVERS)
                             + " (consumer group " + applicationId + " has no members); the prompt waits until one starts "
                             + "('./stepwise up' or './stepwise topology' with the same --bootstrap/--registry).");
                     spec.commandLine().getErr().flush();

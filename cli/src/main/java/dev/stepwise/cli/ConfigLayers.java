@@ -1,5 +1,6 @@
 package dev.stepwise.cli;
 
+import dev.stepwise.schemas.config.CommonConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +25,9 @@ public final class ConfigLayers {
 
     /** Short environment names kept for convenience, mapped to their keys. */
     private static final Map<String, String> ENV_ALIASES = Map.of(
-            "STEPWISE_BOOTSTRAP", "bootstrap.servers",
-            "STEPWISE_REGISTRY_URL", "schema.registry.url",
-            "STEPWISE_REGISTRY", "schema.registry.url");
+            "STEPWISE_BOOTSTRAP", CommonConfig.BOOTSTRAP_SERVERS,
+            "STEPWISE_REGISTRY_URL", CommonConfig.SCHEMA_REGISTRY_URL,
+            "STEPWISE_REGISTRY", CommonConfig.SCHEMA_REGISTRY_URL);
 
     /** Launcher and script variables that are not configuration keys. */
     private static final Set<String> NOT_KEYS = Set.of(

@@ -1,8 +1,11 @@
 package dev.stepwise.cli;
 
+import dev.stepwise.schemas.config.CommonConfig;
+import dev.stepwise.schemas.serde.ConfluentSchemaRegistryClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,16 +38,32 @@ final class Connect {
         }
     }
 
+    /**
+     * The configuration pointed at a running cluster: the one it names, else the one a live
+     * {@code ./stepwise up} wrote down; empty when there is neither.
+     */
+    static Optional<Map<String, String>> findRunningCluster(final Map<String, String> config) {
+        if (StepwiseStack.isExternal(config)) {
+            return Optional.of(config);
+        }
+        return RunFile.read().map(found -> {
+            final Map<String, String> merged = new LinkedHashMap<>(config);
+            merged.putAll(found);
+            return merged;
+        });
+    }
+
     /** The configuration pointed at a running cluster, or an error saying how to get one. */
     static Map<String, String> toRunningCluster(final Map<String, String> config) {
-        if (StepwiseStack.isExternal(config)) {
-            return config;
-        }
-        final Map<String, String> found = RunFile.read().orElseThrow(() -> new IllegalArgumentException(
+        return findRunningCluster(config).orElseThrow(() -> new IllegalArgumentException(
                 "No cluster given and no './stepwise up' running. Start one with './stepwise up', or pass "
                         + "--bootstrap and --registry (env STEPWISE_BOOTSTRAP, STEPWISE_REGISTRY_URL)."));
-        final Map<String, String> merged = new LinkedHashMap<>(config);
-        merged.putAll(found);
-        return merged;
+    }
+
+    /** Checks once that the broker and the registry a client command uses both answer, with clear errors if not. */
+    static void awaitServers(final Map<String, String> config, final ConfluentSchemaRegistryClient registry,
+                             final Duration timeout) {
+        awaitKafka(config.get(CommonConfig.BOOTSTRAP_SERVERS), timeout);
+        registry.awaitReachable(timeout);
     }
 }

@@ -6,6 +6,7 @@ import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.SearchDecision;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.avro.StepVerified;
+import dev.stepwise.schemas.config.CommonConfig;
 import dev.stepwise.schemas.serde.ConfluentSchemaRegistryClient;
 import dev.stepwise.schemas.topics.Topics;
 import java.io.PrintWriter;
@@ -52,11 +53,11 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Logging.configure(global.verbose);
         final Map<String, String> config = Connect.toRunningCluster(global.config(Map.of()));
-        Connect.awaitKafka(config.get("bootstrap.servers"), Duration.ofSeconds(15));
         final Topics topics = StepwiseStack.topicsOf(config);
-        final ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(config.get("schema.registry.url"));
+        final ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(config.get(CommonConfig.SCHEMA_REGISTRY_URL));
+        Connect.awaitServers(config, registry, Duration.ofSeconds(15));
         final PrintWriter out = spec.commandLine().getOut();
-        try (PromptClient client = new PromptClient(config.get("bootstrap.servers"), registry, topics)) {
+        try (PromptClient client = new PromptClient(config.get(CommonConfig.BOOTSTRAP_SERVERS), registry, topics)) {
             final List<PromptSubmitted> prompts = client.eventsOf(topics.prompts(), promptId, null);
             if (prompts.isEmpty()) {
                 spec.commandLine().getErr().println("stepwise: no prompt " + promptId + " on " + topics.prompts().name());

@@ -1,5 +1,6 @@
 package dev.stepwise.cli;
 
+import dev.stepwise.schemas.config.CommonConfig;
 import dev.stepwise.topology.TopologyApp;
 import dev.stepwise.topology.TopologyConfig;
 import java.time.Duration;
@@ -35,7 +36,7 @@ final class TopologyCommand implements Callable<Integer> {
         config.putIfAbsent("state.dir", StepwiseStack.persistentStateDir().toString());
         final TopologyApp app = TopologyApp.create(new TopologyConfig(config), reset);
         app.start();
-        spec.commandLine().getOut().println("stepwise topology running bootstrap=" + config.get("bootstrap.servers"));
+        spec.commandLine().getOut().println("stepwise topology running bootstrap=" + config.get(CommonConfig.BOOTSTRAP_SERVERS));
         spec.commandLine().getOut().flush();
         UntilShutdown.await(() -> app.close(Duration.ofSeconds(30)));
         return 0;
