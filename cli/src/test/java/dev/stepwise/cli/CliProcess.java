@@ -127,8 +127,16 @@ final class CliProcess implements AutoCloseable {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
     }
 
+    /** Waits for the exit code (or -1 after the timeout), noting child processes while it runs. */
     int awaitExit(final Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            rememberDescendants();
+            if (process.waitFor(100, TimeUnit.MILLISECONDS)) {
+                return process.exitValue();
+            }
+        }
+        return -1;
     }
 
     @Override
