@@ -5,15 +5,21 @@ import dev.stepwise.schemas.avro.AnswerPublished;
 import dev.stepwise.schemas.avro.Budget;
 import dev.stepwise.schemas.avro.ChainContext;
 import dev.stepwise.schemas.avro.DeadLetter;
+import dev.stepwise.schemas.avro.PromptCancelled;
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.RevisionRequested;
 import dev.stepwise.schemas.avro.SearchAction;
 import dev.stepwise.schemas.avro.SearchDecision;
+import dev.stepwise.schemas.avro.SearchProgress;
+import dev.stepwise.schemas.avro.SearchTimer;
 import dev.stepwise.schemas.avro.StepProposalRequested;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.avro.StepVerified;
 import dev.stepwise.schemas.avro.Strategy;
 import dev.stepwise.schemas.avro.Verdict;
+import dev.stepwise.schemas.avro.VerificationKind;
+import dev.stepwise.schemas.avro.VerificationPlan;
+import dev.stepwise.schemas.avro.VerificationRequested;
 import dev.stepwise.schemas.avro.Vote;
 import dev.stepwise.schemas.topics.Topic;
 import java.nio.ByteBuffer;
@@ -64,11 +70,22 @@ public final class EventSamples {
                 .setPromptId(PROMPT_ID)
                 .setText(PROBLEM)
                 .setStrategy(Strategy.newBuilder()
-                        .setName("beam").setBeamWidth(3).setBranching(4).setMaxDepth(12).setMaxRevisions(1).build())
+                        .setName("beam").setBeamWidth(3).setBranching(4).setMaxDepth(12).setMaxRevisions(1)
+                        .setParams(Map.of("beam-width", "3", "branching", "4")).build())
                 .setBudget(Budget.newBuilder()
                         .setMaxModelCalls(120).setMaxTokens(50_000).setDeadline(at(60_000)).build())
                 .setRequester("sample-user")
                 .setSubmittedAt(at(0))
+                .build();
+    }
+
+    /** The client that asked went away before the answer. */
+    public static PromptCancelled promptCancelled() {
+        return PromptCancelled.newBuilder()
+                .setPromptId(PROMPT_ID)
+                .setReason("the client disconnected")
+                .setRequestedBy("gateway-1")
+                .setCancelledAt(at(12))
                 .build();
     }
 
@@ -81,6 +98,8 @@ public final class EventSamples {
                 .setDepth(1)
                 .setSamples(4)
                 .setContext(context(FIRST_STEP))
+                .setVerification(VerificationPlan.STEP)
+                .setRetry(1)
                 .setRequestedAt(at(5))
                 .build();
     }
@@ -99,7 +118,7 @@ public final class EventSamples {
                 .setAnswer("391")
                 .setRevisionOf(REJECTED_STEP_ID)
                 .setContext(context(FIRST_STEP))
-                .setCall(call("reviser-1", 31, 12))
+                .setCall(call("reviser-1", 31, 16, 3))
                 .setProducedAt(at(20))
                 .build();
     }
@@ -113,7 +132,7 @@ public final class EventSamples {
                 .setTerminal(false)
                 .setAnswer(null)
                 .setRevisionOf(null)
-                .setCall(call("proposer-1", 0, 3))
+                .setCall(call("proposer-1", 0, 6, 3))
                 .setError("The synthetic backend cannot parse 'What is 17 * 23?' as a problem it knows")
                 .build();
     }
@@ -125,8 +144,36 @@ public final class EventSamples {
                 .setScore(0.125)
                 .setVerdict(Verdict.REJECTED)
                 .setRationale("340 + 51 is 391, not 381.")
-                .setCall(call("verifier-1", 48, 9))
+                .setCall(call("verifier-1", 48, 9, 1))
+                .setKind(VerificationKind.STEP)
+                .setRequestId(REJECTED_STEP_ID + "/step")
                 .setVerifiedAt(at(10))
+                .build();
+    }
+
+    /** The verification the proposer asked for together with the rejected step. */
+    public static VerificationRequested verificationRequested() {
+        return VerificationRequested.newBuilder()
+                .setPromptId(PROMPT_ID)
+                .setRequestId(REJECTED_STEP_ID + "/step")
+                .setKind(VerificationKind.STEP)
+                .setStepId(REJECTED_STEP_ID)
+                .setText(WRONG_STEP)
+                .setTerminal(true)
+                .setAnswer("381")
+                .setContext(context(FIRST_STEP))
+                .setRetry(0)
+                .setRequestedBy("proposer-1")
+                .setRequestedAt(at(8))
+                .build();
+    }
+
+    /** The topology's wake-up call for the sample prompt, at its deadline. */
+    public static SearchTimer searchTimer() {
+        return SearchTimer.newBuilder()
+                .setPromptId(PROMPT_ID)
+                .setDueAt(at(60_000))
+                .setFiredAt(at(60_250))
                 .build();
     }
 
@@ -142,6 +189,8 @@ public final class EventSamples {
                 .setCritique("340 + 51 is 391, not 381.")
                 .setAttempt(1)
                 .setContext(context(FIRST_STEP))
+                .setVerification(VerificationPlan.STEP)
+                .setRetry(0)
                 .setRequestedAt(at(15))
                 .build();
     }
@@ -156,6 +205,8 @@ public final class EventSamples {
                 .setReason("Every candidate at depth 1 was rejected; asking for revision 1 of 1.")
                 .setModelCalls(9)
                 .setTokens(612)
+                .setProgress(SearchProgress.newBuilder().setDepth(2).setChainsAlive(1).setFinishedChains(0)
+                        .setModelCalls(9).setTokens(612).setRevisions(1).setRetries(0).build())
                 .setDecidedAt(at(14))
                 .build();
     }
@@ -176,6 +227,8 @@ public final class EventSamples {
                 .setStrategy("beam")
                 .setBudgetExhausted(true)
                 .setDeadlineReached(true)
+                .setCallsByRole(Map.of("proposer", 6, "verifier", 4, "reviser", 1))
+                .setStopCause("deadline")
                 .setAnsweredAt(at(25))
                 .build();
     }
@@ -216,10 +269,13 @@ public final class EventSamples {
     public static Map<Class<? extends SpecificRecord>, SpecificRecord> byType() {
         final Map<Class<? extends SpecificRecord>, SpecificRecord> samples = new LinkedHashMap<>();
         samples.put(PromptSubmitted.class, promptSubmitted());
+        samples.put(PromptCancelled.class, promptCancelled());
         samples.put(StepProposalRequested.class, stepProposalRequested());
         samples.put(StepProposed.class, stepProposed());
+        samples.put(VerificationRequested.class, verificationRequested());
         samples.put(StepVerified.class, stepVerified());
         samples.put(RevisionRequested.class, revisionRequested());
+        samples.put(SearchTimer.class, searchTimer());
         samples.put(SearchDecision.class, searchDecision());
         samples.put(AnswerPublished.class, answerPublished());
         samples.put(DeadLetter.class, deadLetter());
@@ -244,12 +300,14 @@ public final class EventSamples {
         return ChainContext.newBuilder().setProblem(PROBLEM).setPriorSteps(List.of(priorSteps)).build();
     }
 
-    private static AgentCall call(final String agentInstance, final int tokens, final long latencyMs) {
+    /** A model call that began {@code startedAt} ms after submission, between its request and the event it produced. */
+    private static AgentCall call(final String agentInstance, final int tokens, final long startedAt, final long latencyMs) {
         return AgentCall.newBuilder()
                 .setAgentInstance(agentInstance)
                 .setModel("synthetic/serial-v1")
                 .setTokens(tokens)
                 .setLatencyMs(latencyMs)
+                .setStartedAt(at(startedAt))
                 .build();
     }
 

@@ -16,6 +16,7 @@ public final class CommonConfig {
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String TOPIC_PREFIX = "topic.prefix";
     public static final String TOPIC_PARTITIONS = "topic.partitions";
+    public static final String TOPIC_AGENT_PARTITIONS = "topic.agent.partitions";
 
     private CommonConfig() {
     }
@@ -32,11 +33,18 @@ public final class CommonConfig {
                 .define(TOPIC_PREFIX, ConfigDef.Type.STRING, Topics.DEFAULT_PREFIX, new ConfigDef.NonEmptyString(),
                         ConfigDef.Importance.MEDIUM, "Prefix of every Stepwise topic name.")
                 .define(TOPIC_PARTITIONS, ConfigDef.Type.INT, Topics.DEFAULT_PARTITIONS, ConfigDef.Range.between(1, 10_000),
-                        ConfigDef.Importance.LOW, "Partitions of each topic when Stepwise creates it.");
+                        ConfigDef.Importance.LOW, "Partitions of each topic but the agents' request topics when Stepwise "
+                                + "creates it: at most this many topology instances are busy.")
+                .define(TOPIC_AGENT_PARTITIONS, ConfigDef.Type.INT, Topics.DEFAULT_AGENT_PARTITIONS,
+                        ConfigDef.Range.between(1, 10_000), ConfigDef.Importance.LOW,
+                        "Partitions of the agents' request topics (steps.requested, verifications.requested, "
+                                + "revisions.requested) when Stepwise creates them: at most this many instances of one "
+                                + "agent kind are busy.");
     }
 
     /** The topic registry these settings name. */
     public static Topics topics(final AbstractConfig config) {
-        return new Topics(config.getString(TOPIC_PREFIX), config.getInt(TOPIC_PARTITIONS));
+        return new Topics(config.getString(TOPIC_PREFIX), config.getInt(TOPIC_PARTITIONS),
+                config.getInt(TOPIC_AGENT_PARTITIONS));
     }
 }

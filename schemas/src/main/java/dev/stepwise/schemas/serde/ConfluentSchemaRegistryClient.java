@@ -1,29 +1,17 @@
 package dev.stepwise.schemas.serde;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.ConnectException;
+import dev.stepwise.schemas.serde.RegistryExchange.Attempt;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
@@ -36,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Written by hand on purpose: Confluent's own client ({@code io.confluent:kafka-schema-registry-client})
  * is not published on Maven Central, and Apicurio's serdes speak Apicurio's native API, not Confluent's
  * (see {@code /work/shared/notes/schema-registry.md}). The few calls Stepwise needs are small enough to
- * do with {@link HttpClient} and Jackson.
+ * do with the JDK's {@link java.net.HttpURLConnection} (see {@link RegistryExchange} for why not its newer
+ * client) and Jackson.
  *
  * <p>Credentials for HTTP basic auth (Confluent Cloud's API key and secret) come from the user-info of
  * the base URL, {@code https://KEY:SECRET@host}; percent-encode reserved characters in the secret. They
@@ -46,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * backoff up to {@code maxAttempts}; 4xx answers are final. Every failure is a
  * {@link SchemaRegistryException} carrying the HTTP status (0 when the registry was not reached) and the
  * registry's {@code error_code}. Nothing is cached here: the serializer and deserializer cache ids and
- * schemas. Thread-safe; close it to release the HTTP client's threads.
+ * schemas. Thread-safe; closing it is allowed but releases nothing (it holds no connection between calls).
  */
 public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient, AutoCloseable {
 
@@ -59,28 +48,20 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
     /** Shortest time limit of a poll in {@link #awaitReachable}, so the wait may overrun by at most this much. */
     private static final Duration LAST_POLL_MIN_TIMEOUT = Duration.ofMillis(500);
 
-    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final String ACCEPT =
-            "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; q=0.9, application/json; q=0.5";
-    private static final int TOO_MANY_REQUESTS = 429;
+    static final String CONTENT_TYPE = RegistryExchange.CONTENT_TYPE;
     /** Confluent error codes for "no such subject" and "no such version", as opposed to a 404 from a wrong base URL. */
     private static final int SUBJECT_NOT_FOUND = 40401;
     private static final int VERSION_NOT_FOUND = 40402;
-    private static final int MAX_BODY_IN_MESSAGE = 300;
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfluentSchemaRegistryClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Base URL without user-info and without a trailing slash; safe to print. */
+    /** Base URL without user-info and without a trailing slash (safe to print), and the credentials' header. */
+    private final RegistryUrl base;
     private final String baseUrl;
-    /** Host of the base URL, for messages. */
-    private final String host;
-    /** {@code Basic ...} header value, or null when the URL carries no credentials. */
-    private final String authorization;
     private final Duration requestTimeout;
     private final int maxAttempts;
     private final Duration initialBackoff;
-    private final HttpClient http;
+    private final RegistryExchange http;
 
     public ConfluentSchemaRegistryClient(final URI baseUrl) {
         this(baseUrl, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_INITIAL_BACKOFF);
@@ -98,11 +79,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         Objects.requireNonNull(initialBackoff, "initialBackoff");
-        if (baseUrl.getScheme() == null || !(baseUrl.getScheme().equalsIgnoreCase("http")
-                || baseUrl.getScheme().equalsIgnoreCase("https")) || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException("Schema registry URL must be an absolute http(s) URL such as "
-                    + "http://127.0.0.1:8081, got '" + withoutUserInfo(baseUrl) + "'");
-        }
+        this.base = RegistryUrl.of(baseUrl);
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive, got " + requestTimeout);
         }
@@ -112,18 +89,11 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         if (initialBackoff.isNegative()) {
             throw new IllegalArgumentException("initialBackoff must not be negative, got " + initialBackoff);
         }
-        this.baseUrl = stripTrailingSlashes(withoutUserInfo(baseUrl));
-        this.host = baseUrl.getHost();
-        this.authorization = basicAuthorization(baseUrl.getRawUserInfo());
+        this.baseUrl = base.printable();
         this.requestTimeout = requestTimeout;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
-        // HTTP/1.1 explicitly: on plain http the JDK client would otherwise try an h2c upgrade, which
-        // registries do not need and some proxies in front of them mishandle.
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(requestTimeout)
-                .build();
+        this.http = new RegistryExchange(base, requestTimeout);
     }
 
     /** A client with the default timeout (10 s) and retries (5 attempts, 200 ms initial backoff). */
@@ -201,7 +171,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         if (level == null || level.isBlank()) {
             throw new IllegalArgumentException("compatibility level must not be blank");
         }
-        final ObjectNode body = JSON.createObjectNode().put("compatibility", level.strip().toUpperCase(Locale.ROOT));
+        final ObjectNode body = RegistryExchange.JSON.createObjectNode().put("compatibility", level.strip().toUpperCase(Locale.ROOT));
         call("PUT", "/config", body);
     }
 
@@ -246,7 +216,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         while (true) {
             attempts++;
             final Duration left = remaining(deadline);
-            final Attempt attempt = attempt("GET", "/subjects", null,
+            final Attempt attempt = http.send("GET", "/subjects", null,
                     left.compareTo(requestTimeout) < 0 ? left : requestTimeout);
             if (attempt.succeeded()) {
                 LOG.debug("Schema registry at {} reachable after {} attempt(s)", baseUrl, attempts);
@@ -265,7 +235,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         }
     }
 
-    /** Releases the HTTP client's connections and threads. */
+    /** Nothing to release (see {@link RegistryExchange#close()}); kept so that callers may use try-with-resources. */
     @Override
     public void close() {
         http.close();
@@ -284,7 +254,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         Duration backoff = initialBackoff;
         Attempt attempt = null;
         for (int number = 1; number <= maxAttempts; number++) {
-            attempt = attempt(method, path, body, requestTimeout);
+            attempt = http.send(method, path, body, requestTimeout);
             if (attempt.succeeded()) {
                 return attempt.json();
             }
@@ -299,62 +269,6 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
             }
         }
         throw gaveUp(attempt, System.nanoTime() - start);
-    }
-
-    /** The outcome of one HTTP exchange: a 2xx body, a registry refusal, or a transport failure (status 0). */
-    private record Attempt(String method, String url, int status, JsonNode json, int errorCode, String reason,
-                           Throwable cause) {
-
-        boolean succeeded() {
-            return status >= 200 && status < 300;
-        }
-
-        boolean retriable() {
-            return status == 0 || status >= 500 || status == TOO_MANY_REQUESTS;
-        }
-    }
-
-    private Attempt attempt(final String method, final String path, final JsonNode body, final Duration timeout) {
-        final String target = url(path);
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target))
-                .timeout(timeout.isZero() || timeout.isNegative() ? Duration.ofMillis(1) : timeout)
-                .header("Accept", ACCEPT);
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", CONTENT_TYPE)
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(toBytes(body)));
-        }
-        final HttpResponse<byte[]> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            return new Attempt(method, target, 0, null, 0, transportFailure(e), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SchemaRegistryException(method + " " + target + " interrupted", 0, 0, e);
-        }
-        final byte[] bytes = response.body() == null ? new byte[0] : response.body();
-        final int status = response.statusCode();
-        final Optional<JsonNode> json = parse(bytes);
-        if (status >= 200 && status < 300) {
-            if (json.isEmpty()) {
-                throw new SchemaRegistryException(method + " " + target + " answered HTTP " + status
-                        + " with a body that is not JSON: " + preview(bytes), status, 0);
-            }
-            return new Attempt(method, target, status, json.get(), 0, "HTTP " + status, null);
-        }
-        // Confluent error body: {"error_code": 40403, "message": "Schema 7 not found"}.
-        final int errorCode = json.map(node -> node.path("error_code").asInt(0)).orElse(0);
-        final String message = json.map(node -> node.path("message").asText(""))
-                .filter(text -> !text.isBlank())
-                .orElseGet(() -> preview(bytes));
-        final String reason = "HTTP " + status + (errorCode == 0 ? "" : " (error code " + errorCode + ")")
-                + (message.isBlank() ? "" : ": " + message);
-        return new Attempt(method, target, status, null, errorCode, reason, null);
     }
 
     private SchemaRegistryException refused(final Attempt attempt) {
@@ -388,7 +302,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
     private SchemaRegistryException unexpectedAnswer(final String method, final String path, final String what,
                                                      final JsonNode answer) {
         return new SchemaRegistryException(method + " " + url(path) + " answered without " + what + ": "
-                + preview(toBytes(answer)), 200, 0);
+                + RegistryExchange.preview(RegistryExchange.toBytes(answer)), 200, 0);
     }
 
     private void pause(final Duration wait, final String method, final String path) {
@@ -414,7 +328,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
     // Bodies, URLs and messages.
 
     private static ObjectNode schemaBody(final Schema schema) {
-        return JSON.createObjectNode().put("schema", schema.toString()).put("schemaType", "AVRO");
+        return RegistryExchange.JSON.createObjectNode().put("schema", schema.toString()).put("schemaType", "AVRO");
     }
 
     private int requiredInt(final JsonNode answer, final String field, final String method, final String path) {
@@ -441,7 +355,7 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
     }
 
     private String url(final String path) {
-        return baseUrl + path;
+        return base.url(path);
     }
 
     /** Encodes a subject as one path segment: a subject may hold any character, '/' included. */
@@ -452,120 +366,8 @@ public final class ConfluentSchemaRegistryClient implements SchemaRegistryClient
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static byte[] toBytes(final JsonNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write JSON", e);
-        }
-    }
-
-    private static Optional<JsonNode> parse(final byte[] bytes) {
-        if (bytes.length == 0) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(JSON.readTree(bytes));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static String preview(final byte[] bytes) {
-        final String text = new String(bytes, StandardCharsets.UTF_8).strip();
-        return text.length() <= MAX_BODY_IN_MESSAGE ? text : text.substring(0, MAX_BODY_IN_MESSAGE) + "...";
-    }
-
-    /**
-     * Words for a transport failure. The JDK client's exceptions often carry no message at all: a
-     * refused connection is a {@code ConnectException} whose causes have none either, and an unknown
-     * host is a {@code ConnectException} caused by an {@code UnresolvedAddressException}.
-     */
-    private String transportFailure(final Throwable error) {
-        String message = null;
-        boolean connect = false;
-        for (Throwable t = error; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-                return "Unknown host " + host;
-            }
-            if (t instanceof HttpTimeoutException && t.getMessage() != null) {
-                return t.getMessage();
-            }
-            connect |= t instanceof ConnectException;
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                message = t.getMessage();
-            }
-        }
-        if (message != null) {
-            return message;
-        }
-        return connect ? "Connection refused" : error.getClass().getSimpleName();
-    }
-
     private static String seconds(final long nanos) {
         final double seconds = nanos / 1e9;
         return seconds >= 10 ? Math.round(seconds) + " s" : String.format(Locale.ROOT, "%.1f s", seconds);
-    }
-
-    private static String stripTrailingSlashes(final String url) {
-        String result = url;
-        while (result.endsWith("/")) {
-            result = result.substring(0, result.length() - 1);
-        }
-        return result;
-    }
-
-    /** The URL without {@code user:secret@}: the form that may be printed. */
-    private static String withoutUserInfo(final URI uri) {
-        if (uri.getRawUserInfo() == null) {
-            return uri.toString();
-        }
-        final StringBuilder out = new StringBuilder();
-        out.append(uri.getScheme()).append("://").append(uri.getRawAuthority().substring(uri.getRawUserInfo().length() + 1));
-        if (uri.getRawPath() != null) {
-            out.append(uri.getRawPath());
-        }
-        if (uri.getRawQuery() != null) {
-            out.append('?').append(uri.getRawQuery());
-        }
-        return out.toString();
-    }
-
-    private static String basicAuthorization(final String rawUserInfo) {
-        if (rawUserInfo == null || rawUserInfo.isEmpty()) {
-            return null;
-        }
-        final int colon = rawUserInfo.indexOf(':');
-        final String user = percentDecode(colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
-        final String secret = colon < 0 ? "" : percentDecode(rawUserInfo.substring(colon + 1));
-        final byte[] token = (user + ":" + secret).getBytes(StandardCharsets.UTF_8);
-        return "Basic " + Base64.getEncoder().encodeToString(token);
-    }
-
-    /**
-     * Decodes %XX escapes as UTF-8. Not {@code URLDecoder}: that turns '+' into a space, and Confluent
-     * Cloud secrets may contain '+'.
-     */
-    private static String percentDecode(final String raw) {
-        if (raw.indexOf('%') < 0) {
-            return raw;
-        }
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        int i = 0;
-        while (i < raw.length()) {
-            if (raw.charAt(i) == '%' && i + 2 < raw.length() && isHex(raw.charAt(i + 1)) && isHex(raw.charAt(i + 2))) {
-                out.write(Integer.parseInt(raw.substring(i + 1, i + 3), 16));
-                i += 3;
-            } else {
-                final int end = i + Character.charCount(raw.codePointAt(i));
-                out.writeBytes(raw.substring(i, end).getBytes(StandardCharsets.UTF_8));
-                i = end;
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static boolean isHex(final char c) {
-        return Character.digit(c, 16) >= 0;
     }
 }
