@@ -1,9 +1,9 @@
 package dev.stepwise.models;
 
 /**
- * A verifier's judgement of one step.
+ * A verifier's judgement of one step, or of the final answer of a finished chain.
  *
- * @param score     probability in [0,1] that the step is right given the chain before it
+ * @param score     probability in [0,1] that the step is right given the chain before it (or that the answer is right)
  * @param accepted  the verifier's decision
  * @param rationale why, in a sentence; the topology passes it to the reviser as the critique
  * @param tokens    tokens the call consumed

@@ -21,7 +21,8 @@ public class ModelCallException extends RuntimeException {
         this(message, null, true);
     }
 
-    private ModelCallException(final String message, final Throwable cause, final boolean retriable) {
+    /** For subclasses that carry more about the failure, e.g. the HTTP status. */
+    protected ModelCallException(final String message, final Throwable cause, final boolean retriable) {
         super(message, cause);
         this.retriable = retriable;
     }

@@ -6,12 +6,16 @@ import dev.stepwise.models.RevisionTask;
 import dev.stepwise.models.StepTask;
 import dev.stepwise.models.VerificationTask;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The prompts of the three roles, and robust parsing of what a model writes back. */
+/**
+ * The prompts of the three roles (the verifier's in two kinds: a step, or the final answer of a finished chain), and
+ * robust parsing of what a model writes back.
+ */
 final class ChatPrompts {
 
     /** A chat message. */
@@ -39,9 +43,19 @@ final class ChatPrompts {
     static final String VERIFIER_SYSTEM = """
             You are the verifier in a step-by-step reasoning search. You see a problem, the steps before, and one \
             new step. Judge only the new step: is it correct, and does it follow from the problem and the steps \
-            before it? Reply with a line of the form
+            before it? Reply with Yes or No alone on the first line, then a line of the form
             SCORE: <number between 0 and 1>
             where 1 means certainly correct and 0 certainly wrong, then one sentence giving the reason.""";
+
+    static final String OUTCOME_VERIFIER_SYSTEM = """
+            You are the verifier in a step-by-step reasoning search. You see a problem and a complete solution, \
+            step by step, that ends with a final answer. Judge only the final answer: is it the correct answer to the \
+            problem? A solution whose steps look plausible can still end with a wrong answer, so check the answer \
+            against the problem itself. Reply with Yes (the final answer is correct) or No alone on the first line, then \
+            a line of the form
+            SCORE: <number between 0 and 1>
+            where 1 means the final answer is certainly correct and 0 certainly wrong, then one sentence giving the \
+            reason.""";
 
     static final String REVISER_SYSTEM = """
             You are the reviser in a step-by-step reasoning search. A verifier rejected a step of a solution. \
@@ -61,6 +75,8 @@ final class ChatPrompts {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern YES_NO = Pattern.compile("^\\W*(yes|correct|no|incorrect)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern LEADING_VERDICT = Pattern.compile("^(?:yes|no|correct|incorrect)\\b[\\s.,;:!\\-]*",
+            Pattern.CASE_INSENSITIVE);
     private static final int MAX_RATIONALE = 300;
 
     private ChatPrompts() {
@@ -72,8 +88,24 @@ final class ChatPrompts {
     }
 
     static List<Message> verify(final VerificationTask task) {
-        return List.of(Message.system(VERIFIER_SYSTEM), Message.user(context(task.problem(), task.priorSteps(),
-                "Steps before") + "Step to judge:\n" + task.stepText()));
+        return switch (task.kind()) {
+            case STEP -> List.of(Message.system(VERIFIER_SYSTEM), Message.user(context(task.problem(), task.priorSteps(),
+                    "Steps before") + "Step to judge:\n" + task.stepText()));
+            case OUTCOME -> verifyOutcome(task);
+        };
+    }
+
+    /**
+     * The whole chain, the terminal step last, then its final answer stated on its own line (when it can be read), so
+     * that the model judges the answer rather than grading the last step's arithmetic.
+     */
+    private static List<Message> verifyOutcome(final VerificationTask task) {
+        final List<String> solution = new ArrayList<>(task.priorSteps());
+        solution.add(task.stepText());
+        final ProposedStep last = parseStep(task.stepText(), 0);
+        final String answer = last == null || last.answer() == null ? "" : "Final answer to judge: " + last.answer() + "\n";
+        return List.of(Message.system(OUTCOME_VERIFIER_SYSTEM), Message.user(context(task.problem(), solution,
+                "Solution") + answer + "Is the final answer of this solution correct?"));
     }
 
     static List<Message> revise(final RevisionTask task) {
@@ -124,6 +156,10 @@ final class ChatPrompts {
             answer = boxed.group(1);
         }
         answer = answer.strip();
+        // A full stop after the closing dollar ("$14$.") would otherwise keep the dollars in.
+        if (answer.endsWith("$.")) {
+            answer = answer.substring(0, answer.length() - 1);
+        }
         while (answer.length() >= 2 && answer.startsWith("$") && answer.endsWith("$")) {
             answer = answer.substring(1, answer.length() - 1).strip();
         }
@@ -141,7 +177,10 @@ final class ChatPrompts {
         if (score.find()) {
             final Double value = scoreValue(score);
             if (value != null) {
-                final String reason = reason(text.substring(0, score.start()) + " " + text.substring(score.end()));
+                // The yes/no line the prompt asks for comes before the score; it is the verdict, not the reason.
+                final String before = LEADING_VERDICT.matcher(text.substring(0, score.start()).replace("**", "").strip())
+                        .replaceFirst("");
+                final String reason = reason(before + " " + text.substring(score.end()));
                 return new Judgement(value, value >= ACCEPT_THRESHOLD,
                         reason.isEmpty() ? "the verifier gave score " + value + " without a reason" : reason, tokens);
             }

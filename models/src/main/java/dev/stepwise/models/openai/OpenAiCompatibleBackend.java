@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stepwise.models.ArithmeticCheck;
 import dev.stepwise.models.Judgement;
 import dev.stepwise.models.ModelBackend;
 import dev.stepwise.models.ModelCallException;
@@ -16,65 +17,48 @@ import dev.stepwise.models.openai.ChatPrompts.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A model behind an OpenAI-compatible {@code /chat/completions} endpoint: OpenAI, vLLM, Ollama, llama.cpp server.
- * Built on the JDK's {@link HttpClient} and Jackson, which the shared notes (llm-backends.md §1) measured as the
- * lightest choice (3 jars, 2.4 MB, against 25 jars and 84 MB for openai-java) with the fastest cold start (0.7-0.85 s
- * against 3.1-4.7 s), and able to do everything the search needs.
+ * Built on the JDK's HttpClient and Jackson, which the shared notes (llm-backends.md §1) measured as the lightest
+ * choice (3 jars, 2.4 MB, against 25 jars and 84 MB for openai-java) with the fastest cold start, and able to do
+ * everything the search needs. Requests are retried in one place, {@link ChatClient}. Thread-safe.
  *
- * <p>Retries: HTTP 408, 429 and 5xx, timeouts and failed connections are retried up to {@code maxRetries} times,
- * waiting as long as a {@code Retry-After} header says (at most {@link #MAX_RETRY_AFTER}), else an exponential backoff
- * with jitter; then a retriable {@link ModelCallException}. Any other 4xx (a wrong key, URL or model name) fails at
- * once with a {@link ModelCallException#notRetriable non-retriable} one carrying the server's message. The proposer
- * and reviser sample at the configured temperature; the verifier uses temperature 0, so that a score depends on the
- * step rather than on sampling. Thread-safe.
+ * <ul>
+ *   <li><b>propose</b>: k samples of one step are asked for in one request with {@code n=k} ({@link NSampler}),
+ *       falling back to k parallel requests on a server that does not honour {@code n}; each request carries a
+ *       {@code seed} derived from the step id, so a server that honours seeds writes the same sample again when the
+ *       same step is asked for again.</li>
+ *   <li><b>verify</b>: temperature 0. A step that claims wrong arithmetic ({@link ArithmeticCheck}) is rejected
+ *       without asking the model. Otherwise the score is P(yes) of the model's yes/no judgement from its
+ *       log-probabilities ({@link YesNoLogprobs}) when the server returns them, else the {@code SCORE:} it wrote. An
+ *       outcome verification shows the whole chain and asks whether its final answer is right.</li>
+ *   <li><b>revise</b>: the rejected step and the critique, at the sampling temperature.</li>
+ * </ul>
  */
 public final class OpenAiCompatibleBackend implements ModelBackend {
 
-    /** The longest a Retry-After header is honoured; a longer one would stall an agent for minutes. */
-    static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
-    static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    private static final int MAX_ERROR_TEXT = 500;
-
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiCompatibleBackend.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How a server says it does not return log-probabilities (OpenAI: "logprobs is not supported ..."). */
+    private static final String REFUSES_LOGPROBS = "logprob";
 
     private final OpenAiConfig config;
-    private final URI endpoint;
-    private final Duration initialBackoff;
-    private final HttpClient http;
+    private final ChatClient client;
+    private final NSampler sampler;
+    /** Set once the server refused logprobs: the verifier then reads the score from the text. */
+    private final AtomicBoolean logprobsRefused = new AtomicBoolean();
 
     public OpenAiCompatibleBackend(final OpenAiConfig config) {
-        this(config, DEFAULT_INITIAL_BACKOFF);
-    }
-
-    /** With a shorter backoff, for tests. */
-    OpenAiCompatibleBackend(final OpenAiConfig config, final Duration initialBackoff) {
         this.config = Objects.requireNonNull(config, "config");
-        this.initialBackoff = initialBackoff;
-        this.endpoint = URI.create(config.baseUrl().toString().replaceAll("/+$", "") + "/chat/completions");
-        final Duration connectTimeout = config.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? config.timeout()
-                : MAX_CONNECT_TIMEOUT;
-        // HTTP/1.1: on plain http the JDK's default HTTP/2 sends an h2c upgrade that some local servers mishandle.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.client = new ChatClient(config);
+        this.sampler = new NSampler(this);
     }
 
     public OpenAiConfig config() {
@@ -88,60 +72,86 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
 
     @Override
     public ProposedStep propose(final StepTask task) {
-        return step(ChatPrompts.propose(task));
+        return step(ChatPrompts.propose(task), task.stepId());
+    }
+
+    @Override
+    public List<ProposedStep> proposeMany(final List<StepTask> tasks) {
+        return sampler.proposeMany(tasks);
+    }
+
+    /** Whether the server has been seen to honour {@code n}: empty until a request with n > 1 was answered. */
+    public Optional<Boolean> honoursN() {
+        return sampler.honoursN();
     }
 
     @Override
     public Judgement verify(final VerificationTask task) {
+        if (task.kind() == VerificationTask.Kind.STEP && config.arithmeticCheck()) {
+            final Optional<String> wrong = ArithmeticCheck.firstWrong(task.stepText());
+            if (wrong.isPresent()) {
+                return new Judgement(0.0, false, "arithmetic check: " + wrong.get(), 0);
+            }
+        }
         final List<Message> messages = ChatPrompts.verify(task);
-        final Completion completion = complete(messages, 0.0);
-        return ChatPrompts.parseJudgement(completion.content(), completion.tokens());
+        final boolean logprobs = config.topLogprobs() > 0 && !logprobsRefused.get();
+        JsonNode reply;
+        try {
+            reply = client.complete(body(messages, 0.0, 1, task.stepId(), logprobs));
+        } catch (final HttpStatusException e) {
+            if (!logprobs || !e.blames("logprobs", REFUSES_LOGPROBS)) {
+                throw e;
+            }
+            if (logprobsRefused.compareAndSet(false, true)) {
+                LOG.info("{} does not return log-probabilities ({}); the verifier reads SCORE from the text from now on",
+                        client.endpoint(), e.getMessage());
+            }
+            reply = client.complete(body(messages, 0.0, 1, task.stepId(), false));
+        }
+        final JsonNode choice = reply.path("choices").path(0);
+        final String content = choice.path("message").path("content").asText();
+        final int tokens = tokens(reply, messages, List.of(content));
+        final Judgement written = ChatPrompts.parseJudgement(content, tokens);
+        final OptionalDouble yes = YesNoLogprobs.probabilityOfYes(choice.path("logprobs").path("content"));
+        if (yes.isEmpty()) {
+            return written;
+        }
+        final double score = yes.getAsDouble();
+        final String rationale = written.rationale().startsWith("could not read a score")
+                ? "the verifier's yes/no judgement gives P(yes) = " + String.format(Locale.ROOT, "%.3f", score)
+                : written.rationale();
+        return new Judgement(score, score >= ChatPrompts.ACCEPT_THRESHOLD, rationale, tokens);
     }
 
     @Override
     public ProposedStep revise(final RevisionTask task) {
-        return step(ChatPrompts.revise(task));
+        return step(ChatPrompts.revise(task), task.stepId());
     }
 
     @Override
     public void close() {
-        http.close();
+        client.close();
     }
 
-    private ProposedStep step(final List<Message> messages) {
-        final Completion completion = complete(messages, config.temperature());
-        final ProposedStep step = ChatPrompts.parseStep(completion.content(), completion.tokens());
+    /** One step from one request. */
+    private ProposedStep step(final List<Message> messages, final String stepId) {
+        final JsonNode reply = client.complete(body(messages, config.temperature(), 1, stepId, false));
+        final String content = reply.path("choices").path(0).path("message").path("content").asText();
+        final ProposedStep step = ChatPrompts.parseStep(content, tokens(reply, messages, List.of(content)));
         if (step == null) {
-            // Another sample may well say something; retrying is the caller's call.
+            // Another request may well say something; asking again is the search's call.
             throw new ModelCallException(model() + " returned an empty step");
         }
         return step;
     }
 
-    /** The text of the first choice and the tokens the call used. */
-    private record Completion(String content, int tokens) {
+    ChatClient client() {
+        return client;
     }
 
-    private Completion complete(final List<Message> messages, final double temperature) {
-        final String body = requestBody(messages, temperature);
-        final String response = send(body);
-        final JsonNode root;
-        try {
-            root = JSON.readTree(response);
-        } catch (final JsonProcessingException e) {
-            throw new ModelCallException("the reply of " + endpoint + " is not JSON: " + truncate(response), e);
-        }
-        final JsonNode content = root.path("choices").path(0).path("message").path("content");
-        if (!content.isTextual()) {
-            throw new ModelCallException("the reply of " + endpoint + " has no choices[0].message.content: "
-                    + truncate(response));
-        }
-        final int reported = root.path("usage").path("total_tokens").asInt(0);
-        final int tokens = reported > 0 ? reported : ChatPrompts.estimateTokens(messages, content.asText());
-        return new Completion(content.asText(), tokens);
-    }
-
-    private String requestBody(final List<Message> messages, final double temperature) {
+    /** A chat-completions request body. */
+    String body(final List<Message> messages, final double temperature, final int n, final String stepId,
+                final boolean logprobs) {
         final ObjectNode body = JSON.createObjectNode();
         body.put("model", config.model());
         final ArrayNode array = body.putArray("messages");
@@ -152,6 +162,14 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
         // max_tokens rather than max_completion_tokens: vLLM, Ollama and llama.cpp read the former; OpenAI accepts it
         // for chat models.
         body.put("max_tokens", config.maxTokens());
+        if (n > 1) {
+            body.put("n", n);
+        }
+        // Non-negative and 31 bits: what every server (OpenAI, vLLM, llama.cpp, Ollama) accepts as a seed.
+        body.put("seed", stepId.hashCode() & Integer.MAX_VALUE);
+        if (logprobs) {
+            body.put("logprobs", true).put("top_logprobs", config.topLogprobs());
+        }
         try {
             return JSON.writeValueAsString(body);
         } catch (final JsonProcessingException e) {
@@ -159,111 +177,9 @@ public final class OpenAiCompatibleBackend implements ModelBackend {
         }
     }
 
-    private String send(final String body) {
-        final HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
-                .timeout(config.timeout())
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (config.apiKey() != null) {
-            builder.header("Authorization", "Bearer " + config.apiKey());
-        }
-        final HttpRequest request = builder.build();
-        final int attempts = config.maxRetries() + 1;
-        for (int attempt = 1; ; attempt++) {
-            final HttpResponse<String> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (final HttpTimeoutException e) {
-                if (attempt >= attempts) {
-                    throw new ModelCallException(endpoint + " did not answer within " + config.timeout() + " ("
-                            + attempts + " attempts)", e);
-                }
-                pause(backoff(attempt), attempt, attempts, "timeout");
-                continue;
-            } catch (final IOException e) {
-                if (attempt >= attempts) {
-                    throw new ModelCallException("cannot reach " + endpoint + " (" + attempts + " attempts): " + e, e);
-                }
-                pause(backoff(attempt), attempt, attempts, e.toString());
-                continue;
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ModelCallException("interrupted while calling " + endpoint, e);
-            }
-            final int status = response.statusCode();
-            if (status / 100 == 2) {
-                return response.body();
-            }
-            final String message = serverMessage(response.body());
-            if (status == 408 || status == 429 || status >= 500) {
-                if (attempt >= attempts) {
-                    throw new ModelCallException("HTTP " + status + " from " + endpoint + " after " + attempts
-                            + " attempts: " + message);
-                }
-                pause(retryAfter(response).orElse(backoff(attempt)), attempt, attempts, "HTTP " + status);
-                continue;
-            }
-            throw ModelCallException.notRetriable("HTTP " + status + " from " + endpoint + " (not retriable: check the"
-                    + " base URL, the model name and the API key): " + message);
-        }
-    }
-
-    private void pause(final Duration wait, final int attempt, final int attempts, final String reason) {
-        LOG.warn("Call {}/{} to {} failed ({}); retrying in {} ms", attempt, attempts, endpoint, reason, wait.toMillis());
-        try {
-            Thread.sleep(wait);
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ModelCallException("interrupted while waiting to retry " + endpoint, e);
-        }
-    }
-
-    /** initialBackoff * 2^(attempt-1), capped, with up to 50% jitter so that many agents do not retry in step. */
-    private Duration backoff(final int attempt) {
-        final long base = Math.min(MAX_BACKOFF.toMillis(), initialBackoff.toMillis() << Math.min(attempt - 1, 20));
-        return Duration.ofMillis(base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
-    }
-
-    /** A Retry-After header in seconds or as an HTTP date, capped at {@link #MAX_RETRY_AFTER}. */
-    static Optional<Duration> retryAfter(final HttpResponse<?> response) {
-        final Optional<String> header = response.headers().firstValue("Retry-After");
-        if (header.isEmpty()) {
-            return Optional.empty();
-        }
-        final String value = header.get().strip();
-        Duration wait;
-        try {
-            wait = Duration.ofSeconds(Long.parseLong(value));
-        } catch (final NumberFormatException notSeconds) {
-            try {
-                wait = Duration.between(Instant.now(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
-            } catch (final DateTimeParseException notADate) {
-                return Optional.empty();
-            }
-        }
-        if (wait.isNegative()) {
-            return Optional.of(Duration.ZERO);
-        }
-        return Optional.of(wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait);
-    }
-
-    /** The error message of an OpenAI ({@code error.message}), vLLM ({@code message}) or Ollama ({@code error}) reply. */
-    private static String serverMessage(final String body) {
-        try {
-            final JsonNode root = JSON.readTree(body);
-            for (final JsonNode candidate : List.of(root.path("error").path("message"), root.path("error"),
-                    root.path("message"), root.path("detail"))) {
-                if (candidate.isTextual() && !candidate.asText().isBlank()) {
-                    return truncate(candidate.asText());
-                }
-            }
-        } catch (final JsonProcessingException | RuntimeException e) {
-            // Not JSON: the raw body is the message.
-        }
-        return truncate(body == null || body.isBlank() ? "(empty body)" : body.strip());
-    }
-
-    private static String truncate(final String text) {
-        return text.length() <= MAX_ERROR_TEXT ? text : text.substring(0, MAX_ERROR_TEXT) + "...";
+    /** Tokens of a reply: usage.total_tokens, else about four characters a token of the prompt and the choices. */
+    static int tokens(final JsonNode reply, final List<Message> messages, final List<String> contents) {
+        final int reported = reply.path("usage").path("total_tokens").asInt(0);
+        return reported > 0 ? reported : ChatPrompts.estimateTokens(messages, String.join("", contents));
     }
 }

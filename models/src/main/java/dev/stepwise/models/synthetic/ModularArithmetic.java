@@ -34,7 +34,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
         }
 
         int operators() {
-            return (int) tokens.stream().filter(ModularArithmetic::isOperator).count();
+            return (int) tokens.stream().filter(ModularExpressions::isOperator).count();
         }
 
         @Override
@@ -70,12 +70,12 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
         }
         final List<String> tokens;
         try {
-            tokens = tokenize(matcher.group(1));
-            new Evaluator(tokens, modulus).evaluate();
+            tokens = ModularExpressions.tokenize(matcher.group(1));
+            new ModularExpressions.Evaluator(tokens, modulus).evaluate();
         } catch (final StepFormatException e) {
             throw new ProblemFormatException("the expression is not valid: " + e.getMessage());
         }
-        final Expression expression = new Expression(stripParentheses(tokens));
+        final Expression expression = new Expression(ModularExpressions.stripParentheses(tokens));
         if (expression.operators() == 0) {
             throw new ProblemFormatException("the expression has no operation to compute");
         }
@@ -149,18 +149,18 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
         if (!matcher.find()) {
             throw new StepFormatException("the step does not state the expression left, as 'now <expression> mod <p>'");
         }
-        if (!String.valueOf(modulus).equals(stripLeadingZeros(matcher.group(2)))) {
+        if (!String.valueOf(modulus).equals(ModularExpressions.stripLeadingZeros(matcher.group(2)))) {
             throw new StepFormatException("the step works mod " + matcher.group(2) + " but the problem is mod " + modulus);
         }
-        final List<String> tokens = tokenize(matcher.group(1));
-        new Evaluator(tokens, modulus).evaluate();
-        return new Expression(stripParentheses(tokens));
+        final List<String> tokens = ModularExpressions.tokenize(matcher.group(1));
+        new ModularExpressions.Evaluator(tokens, modulus).evaluate();
+        return new Expression(ModularExpressions.stripParentheses(tokens));
     }
 
     @Override
     public String solve() {
         try {
-            return Long.toString(new Evaluator(start.tokens(), modulus).evaluate());
+            return Long.toString(new ModularExpressions.Evaluator(start.tokens(), modulus).evaluate());
         } catch (final StepFormatException e) {
             throw new IllegalStateException("a parsed expression no longer evaluates: " + start, e);
         }
@@ -174,7 +174,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
 
     private Transition<Expression> transition(final Expression state, final Site site, final long left,
                                               final long right, final long slip) {
-        final long raw = apply(left, site.operator(), right) + slip;
+        final long raw = ModularExpressions.apply(left, site.operator(), right) + slip;
         final long result = Math.floorMod(raw, modulus);
         final String work = left + site.operator() + right + " = " + raw + (raw == result ? "" : " = " + result)
                 + " (mod " + modulus + ")";
@@ -189,7 +189,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
         final List<Long> others = new ArrayList<>();
         final List<String> tokens = state.tokens();
         for (int i = 0; i < tokens.size(); i++) {
-            if (Math.abs(i - site.index()) != 1 && isNumber(tokens.get(i))) {
+            if (Math.abs(i - site.index()) != 1 && ModularExpressions.isNumber(tokens.get(i))) {
                 final long value = Long.parseLong(tokens.get(i));
                 if (value != replaced && !others.contains(value)) {
                     others.add(value);
@@ -211,7 +211,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
         final List<String> tokens = correct.state().tokens();
         final List<Integer> candidates = new ArrayList<>();
         for (int i = 0; i + 1 < tokens.size(); i++) {
-            if (isOperator(tokens.get(i)) && isNumber(tokens.get(i + 1))) {
+            if (ModularExpressions.isOperator(tokens.get(i)) && ModularExpressions.isNumber(tokens.get(i + 1))) {
                 final long residue = Math.floorMod(Long.parseLong(tokens.get(i + 1)), modulus);
                 if (residue != ("*".equals(tokens.get(i)) ? 1 : 0)) {
                     candidates.add(i);
@@ -225,7 +225,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
         final List<String> dropped = new ArrayList<>(tokens);
         dropped.remove(at + 1);
         dropped.remove(at);
-        return new Transition<>(correct.work(), new Expression(stripParentheses(dropped)));
+        return new Transition<>(correct.work(), new Expression(ModularExpressions.stripParentheses(dropped)));
     }
 
     private static Site locate(final Expression state) {
@@ -240,7 +240,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
             }
         }
         for (int i = from; i < to && index < 0; i++) {
-            if (isOperator(tokens.get(i))) {
+            if (ModularExpressions.isOperator(tokens.get(i))) {
                 index = i;
             }
         }
@@ -256,144 +256,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
         tokens.set(site.index() - 1, Long.toString(value));
         tokens.remove(site.index() + 1);
         tokens.remove(site.index());
-        return new Expression(stripParentheses(tokens));
-    }
-
-    private static long apply(final long left, final String operator, final long right) {
-        return switch (operator) {
-            case "+" -> left + right;
-            case "-" -> left - right;
-            case "*" -> Math.multiplyExact(left, right);
-            default -> throw new IllegalArgumentException("not an operator: " + operator);
-        };
-    }
-
-    /** Removes parentheses around single numbers, e.g. {@code (5)*2} becomes {@code 5*2}. */
-    private static List<String> stripParentheses(final List<String> tokens) {
-        final List<String> out = new ArrayList<>(tokens);
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int i = 1; i + 1 < out.size(); i++) {
-                if ("(".equals(out.get(i - 1)) && isNumber(out.get(i)) && ")".equals(out.get(i + 1))) {
-                    out.remove(i + 1);
-                    out.remove(i - 1);
-                    changed = true;
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
-    static List<String> tokenize(final String text) throws StepFormatException {
-        final List<String> tokens = new ArrayList<>();
-        int i = 0;
-        while (i < text.length()) {
-            final char c = text.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c >= '0' && c <= '9') {
-                int end = i;
-                while (end < text.length() && text.charAt(end) >= '0' && text.charAt(end) <= '9') {
-                    end++;
-                }
-                final Long value = Numbers.parseBounded(text.substring(i, end), MAX_NUMBER);
-                if (value == null) {
-                    throw new StepFormatException("the number " + text.substring(i, end) + " is larger than "
-                            + MAX_NUMBER);
-                }
-                tokens.add(Long.toString(value));
-                i = end;
-            } else if ("+-*()".indexOf(c) >= 0) {
-                tokens.add(String.valueOf(c));
-                i++;
-            } else {
-                throw new StepFormatException("unexpected character '" + c + "'");
-            }
-        }
-        return tokens;
-    }
-
-    private static String stripLeadingZeros(final String digits) {
-        final Long value = Numbers.parseBounded(digits, Long.MAX_VALUE);
-        return value == null ? digits : Long.toString(value);
-    }
-
-    private static boolean isOperator(final String token) {
-        return "+".equals(token) || "-".equals(token) || "*".equals(token);
-    }
-
-    private static boolean isNumber(final String token) {
-        return !token.isEmpty() && Character.isDigit(token.charAt(0));
-    }
-
-    /**
-     * Recursive-descent evaluator (expression := term (('+'|'-') term)*, term := factor ('*' factor)*,
-     * factor := number | '(' expression ')'), reducing mod p. It validates the grammar and gives the ground truth
-     * without going through the step machinery.
-     */
-    private static final class Evaluator {
-        private final List<String> tokens;
-        private final long modulus;
-        private int pos;
-
-        Evaluator(final List<String> tokens, final long modulus) {
-            this.tokens = tokens;
-            this.modulus = modulus;
-        }
-
-        long evaluate() throws StepFormatException {
-            if (tokens.isEmpty()) {
-                throw new StepFormatException("the expression is empty");
-            }
-            final long value = expression();
-            if (pos != tokens.size()) {
-                throw new StepFormatException("unexpected '" + tokens.get(pos) + "'");
-            }
-            return value;
-        }
-
-        private long expression() throws StepFormatException {
-            long value = term();
-            while (pos < tokens.size() && ("+".equals(tokens.get(pos)) || "-".equals(tokens.get(pos)))) {
-                final String operator = tokens.get(pos++);
-                final long right = term();
-                value = Math.floorMod("+".equals(operator) ? value + right : value - right, modulus);
-            }
-            return value;
-        }
-
-        private long term() throws StepFormatException {
-            long value = factor();
-            while (pos < tokens.size() && "*".equals(tokens.get(pos))) {
-                pos++;
-                // Both factors are below the modulus (at most 10^9), so the product fits in a long.
-                value = Math.floorMod(value * factor(), modulus);
-            }
-            return value;
-        }
-
-        private long factor() throws StepFormatException {
-            if (pos >= tokens.size()) {
-                throw new StepFormatException("the expression ends where a number is expected");
-            }
-            final String token = tokens.get(pos);
-            if ("(".equals(token)) {
-                pos++;
-                final long value = expression();
-                if (pos >= tokens.size() || !")".equals(tokens.get(pos))) {
-                    throw new StepFormatException("a '(' is not closed");
-                }
-                pos++;
-                return value;
-            }
-            if (isNumber(token)) {
-                pos++;
-                return Math.floorMod(Long.parseLong(token), modulus);
-            }
-            throw new StepFormatException("unexpected '" + token + "' where a number is expected");
-        }
+        return new Expression(ModularExpressions.stripParentheses(tokens));
     }
 
     /** Expression tree used only to generate problems; its value is the ground truth of the generated text. */
@@ -413,7 +276,7 @@ final class ModularArithmetic implements SerialProblem<ModularArithmetic.Express
             if ("*".equals(operator) && (left.value == 0 || right.value == 0)) {
                 operator = "+";
             }
-            final long value = Math.floorMod(apply(left.value, operator, right.value), modulus);
+            final long value = Math.floorMod(ModularExpressions.apply(left.value, operator, right.value), modulus);
             return new Node(operator, left, right, value);
         }
 

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * library and {@code String.hashCode()} is only 32 bits, which makes collisions between step ids likely
  * in long runs. The result is the same on every JVM and platform, so replays reproduce.
  */
-final class Seeds {
+public final class Seeds {
 
     private static final long FNV_OFFSET_BASIS = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
@@ -19,7 +19,7 @@ final class Seeds {
     private Seeds() {
     }
 
-    static long mix(final long seed, final String... parts) {
+    public static long mix(final long seed, final String... parts) {
         long hash = FNV_OFFSET_BASIS;
         for (int i = 0; i < Long.BYTES; i++) {
             hash = (hash ^ ((seed >>> (8 * i)) & 0xff)) * FNV_PRIME;
@@ -33,7 +33,7 @@ final class Seeds {
         return fmix64(hash);
     }
 
-    static SplittableRandom random(final long seed, final String... parts) {
+    public static SplittableRandom random(final long seed, final String... parts) {
         return new SplittableRandom(mix(seed, parts));
     }
 

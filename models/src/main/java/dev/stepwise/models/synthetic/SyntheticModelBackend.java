@@ -6,28 +6,37 @@ import dev.stepwise.models.ProposedStep;
 import dev.stepwise.models.RevisionTask;
 import dev.stepwise.models.StepTask;
 import dev.stepwise.models.VerificationTask;
+import dev.stepwise.models.synthetic.Chains.Check;
+import dev.stepwise.models.synthetic.Chains.Judged;
+import dev.stepwise.models.synthetic.Chains.Written;
 import dev.stepwise.models.synthetic.SerialProblem.Transition;
 
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import static dev.stepwise.models.synthetic.Chains.words;
 
 /**
  * The embedded default backend: a <em>synthetic</em> stand-in for a model, built on {@link SyntheticTaskSuite}. It is
- * not a language model. It solves only the suite's five families of serial problems, with:
+ * not a language model. It solves only the suite's five families of serial problems, and goes wrong in one of two
+ * ways ({@link SyntheticConfig#profile()}):
  * <ul>
- *   <li>a fallible proposer: the correct next step, except with probability {@code stepErrorRate} a realistic wrong
- *       one (off-by-one, wrong operand, dropped term, swapped images, misread gate, ...);</li>
- *   <li>an exact verifier that recomputes the step from the chain before it, optionally noisy (false accepts and
- *       false rejects) to play an imperfect process reward model;</li>
- *   <li>a fallible reviser: the correct step except with probability {@code reviserErrorRate}.</li>
+ *   <li>{@link Profile#UNIFORM uniform} (the default): the proposer writes the correct next step, except with
+ *       probability {@code stepErrorRate} a realistic wrong one (off-by-one, wrong operand, dropped term, swapped
+ *       images, misread gate, ...); the verifier recomputes the step from the chain before it, optionally noisy (false
+ *       accepts and false rejects) to play an imperfect process reward model, and asked for an outcome checks the
+ *       chain's final answer against the problem's ground truth instead, with the same noise rates and an
+ *       independent draw; the reviser writes the correct step except with probability {@code reviserErrorRate};</li>
+ *   <li>{@link Profile#REALISTIC realistic}: problems differ in a hidden difficulty, some states are traps where the
+ *       wrong samples agree, the verifier gives graded, noisy scores that plausible errors fool more easily, and the
+ *       reviser needs an informative critique (see {@link RealisticConfig}).</li>
  * </ul>
  * Every step text carries the whole state reached, so the backend always continues, and checks, a chain from what its
  * last step says, even when a noisy verifier let a wrong step through. Each random choice is a pure function of
- * (seed, role, promptId, stepId, attempt), so runs and replays reproduce exactly. Token counts are an approximation:
- * the number of whitespace-separated words of the input context plus the output. Thread-safe.
+ * (seed, role, promptId, stepId, attempt), and, in the realistic profile, of (seed, problem) and (seed, problem,
+ * state), so runs and replays reproduce exactly. Token counts are an approximation: the number of
+ * whitespace-separated words of the input context plus the output. Thread-safe.
  */
 public final class SyntheticModelBackend implements ModelBackend {
 
@@ -35,11 +44,9 @@ public final class SyntheticModelBackend implements ModelBackend {
     public static final String MODEL_NAME = "synthetic/serial-v1";
 
     static final int CACHE_CAPACITY = 1024;
-    private static final String NOTHING_LEFT = "nothing left to compute";
-    private static final Pattern ANSWER = Pattern.compile(";\\s*answer\\s*:\\s*([^;]*?)\\s*$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final SyntheticConfig config;
+    private final RealisticModel realistic;
     private final ProblemCache problems = new ProblemCache(CACHE_CAPACITY);
 
     public SyntheticModelBackend() {
@@ -48,6 +55,7 @@ public final class SyntheticModelBackend implements ModelBackend {
 
     public SyntheticModelBackend(final SyntheticConfig config) {
         this.config = Objects.requireNonNull(config, "config");
+        this.realistic = new RealisticModel(config.seed(), config.realistic());
     }
 
     public SyntheticConfig config() {
@@ -59,147 +67,96 @@ public final class SyntheticModelBackend implements ModelBackend {
         return MODEL_NAME;
     }
 
-    /** The next step of the chain as written; wrong with probability stepErrorRate. Uses attempt 0. */
+    /** The next step of the chain as written, wrong at the profile's rates. Uses attempt 0. */
     @Override
     public ProposedStep propose(final StepTask task) {
         final SerialProblem<?> problem = problems.get(task.problem());
         final SplittableRandom random = Seeds.random(config.seed(), "propose", task.promptId(), task.stepId(), "0");
-        final Written step = write(problem, task.priorSteps(), random, config.stepErrorRate(), null);
+        final Written step = switch (config.profile()) {
+            case UNIFORM -> write(problem, task.priorSteps(), random, config.stepErrorRate(), null);
+            case REALISTIC -> realistic.propose(realistic.pose(problem, task.problem()), task.priorSteps(), random);
+        };
         return new ProposedStep(step.text(), step.terminal(), step.answer(),
                 words(task.problem()) + words(task.priorSteps()) + words(step.text()));
     }
 
-    /** Exact check of the step against the chain before it, flipped with the configured noise rates. */
+    /**
+     * Checks the step against the chain before it (STEP), or the final answer of the chain the step ends against the
+     * problem's ground truth (OUTCOME). Uniform: the exact check, flipped with the configured noise rates. Realistic:
+     * a graded score with Gaussian noise. The two kinds draw their noise independently (roles "verify" and
+     * "verify-outcome"), so an outcome check does not repeat the step check's mistake on the same step.
+     */
     @Override
     public Judgement verify(final VerificationTask task) {
         final SerialProblem<?> problem = problems.get(task.problem());
-        final Check check = check(problem, task.priorSteps(), task.stepText());
-        final double draw = Seeds.random(config.seed(), "verify", task.promptId(), task.stepId()).nextDouble();
-        boolean accepted = check.correct();
-        String rationale = check.rationale();
-        if (check.correct() && draw < config.falseRejectRate()) {
-            accepted = false;
-            rationale = "rejected by simulated verifier noise (false-reject rate " + config.falseRejectRate()
-                    + "); the exact check found the step " + rationale;
-        } else if (!check.correct() && draw < config.falseAcceptRate()) {
-            accepted = true;
-            rationale = "accepted by simulated verifier noise (false-accept rate " + config.falseAcceptRate()
-                    + "); the exact check found: " + rationale;
-        }
-        final int tokens = words(task.problem()) + words(task.priorSteps()) + words(task.stepText()) + words(rationale);
-        return new Judgement(accepted ? 1.0 : 0.0, accepted, rationale, tokens);
+        final Judged judged = switch (task.kind()) {
+            case STEP -> {
+                final SplittableRandom noise = Seeds.random(config.seed(), "verify", task.promptId(), task.stepId());
+                yield switch (config.profile()) {
+                    case UNIFORM -> withNoise(Chains.check(problem, task.priorSteps(), task.stepText()), "step",
+                            noise.nextDouble());
+                    case REALISTIC -> realistic.verifyStep(realistic.pose(problem, task.problem()), task.priorSteps(),
+                            task.stepText(), noise);
+                };
+            }
+            case OUTCOME -> {
+                final SplittableRandom noise = Seeds.random(config.seed(), "verify-outcome", task.promptId(),
+                        task.stepId());
+                yield switch (config.profile()) {
+                    case UNIFORM -> withNoise(Chains.checkOutcome(problem, task.stepText()), "answer", noise.nextDouble());
+                    case REALISTIC -> realistic.verifyOutcome(realistic.pose(problem, task.problem()), task.priorSteps(),
+                            task.stepText(), noise);
+                };
+            }
+        };
+        final int tokens = words(task.problem()) + words(task.priorSteps()) + words(task.stepText())
+                + words(judged.rationale());
+        return new Judgement(judged.score(), judged.accepted(), judged.rationale(), tokens);
     }
 
-    /** The correct step with probability 1 - reviserErrorRate, else another wrong one. */
+    /** The exact check, flipped when {@code draw} falls under the matching noise rate; the rationale says so. */
+    private Judged withNoise(final Check check, final String what, final double draw) {
+        if (check.correct() && draw < config.falseRejectRate()) {
+            return new Judged(0.0, false, "rejected by simulated verifier noise (false-reject rate "
+                    + config.falseRejectRate() + "); the exact check found the " + what + " " + check.rationale());
+        }
+        if (!check.correct() && draw < config.falseAcceptRate()) {
+            return new Judged(1.0, true, "accepted by simulated verifier noise (false-accept rate "
+                    + config.falseAcceptRate() + "); the exact check found: " + check.rationale());
+        }
+        return Judged.exact(check);
+    }
+
+    /**
+     * A rewrite of the rejected step. Uniform: the correct step with probability 1 - reviserErrorRate, else another
+     * wrong one. Realistic: likely right when the critique names the expected step, else as good as a fresh sample.
+     */
     @Override
     public ProposedStep revise(final RevisionTask task) {
         final SerialProblem<?> problem = problems.get(task.problem());
         final SplittableRandom random = Seeds.random(config.seed(), "revise", task.promptId(), task.stepId(),
                 Integer.toString(task.attempt()));
-        final Written step = write(problem, task.priorSteps(), random, config.reviserErrorRate(), task.rejectedStep());
+        final Written step = switch (config.profile()) {
+            case UNIFORM -> write(problem, task.priorSteps(), random, config.reviserErrorRate(), task.rejectedStep());
+            case REALISTIC -> realistic.revise(realistic.pose(problem, task.problem()), task.priorSteps(),
+                    task.rejectedStep(), task.critique(), random);
+        };
         final int tokens = words(task.problem()) + words(task.priorSteps()) + words(task.rejectedStep())
                 + words(task.critique()) + words(step.text());
         return new ProposedStep(step.text(), step.terminal(), step.answer(), tokens);
     }
 
-    /** A step as written: its text and whether it ends the chain. */
-    private record Written(String text, boolean terminal, String answer) {
-    }
-
-    /** The exact verdict on a step. */
-    private record Check(boolean correct, String rationale) {
-    }
-
-    /** What a step text claims: the state after it and its {@code answer:} clause, if any. */
-    private record Claim<S>(S state, String answer) {
-    }
-
+    /** Uniform: the correct next step, or with probability {@code errorRate} a wrong one, unlike {@code avoid}. */
     private static <S> Written write(final SerialProblem<S> problem, final List<String> prior,
                                      final SplittableRandom random, final double errorRate, final String avoid) {
-        final S before = stateAfter(problem, prior);
+        final S before = Chains.stateAfter(problem, prior);
         if (problem.isFinal(before)) {
             // Only reached when a caller goes on after a terminal step; restating the answer is all there is to do.
-            return render(problem, new Transition<>(NOTHING_LEFT, before));
+            return Chains.render(problem, new Transition<>(Chains.NOTHING_LEFT, before));
         }
         if (random.nextDouble() >= errorRate) {
-            return render(problem, problem.next(before));
+            return Chains.render(problem, problem.next(before));
         }
-        Written wrong = render(problem, problem.corrupt(before, random));
-        // A reviser that fails should fail differently from the step it was asked to fix, when it can.
-        for (int tries = 0; tries < 4 && wrong.text().equals(avoid); tries++) {
-            wrong = render(problem, problem.corrupt(before, random));
-        }
-        return wrong;
-    }
-
-    private static <S> Check check(final SerialProblem<S> problem, final List<String> prior, final String stepText) {
-        final S before = stateAfter(problem, prior);
-        final Transition<S> expected = problem.isFinal(before) ? new Transition<>(NOTHING_LEFT, before)
-                : problem.next(before);
-        final Claim<S> claim;
-        try {
-            claim = parse(problem, stepText);
-        } catch (final StepFormatException e) {
-            return new Check(false, "cannot read the step: " + e.getMessage());
-        }
-        if (!claim.state().equals(expected.state())) {
-            return new Check(false, "expected " + expected.work() + ", " + problem.describe(expected.state())
-                    + "; the step says " + problem.describe(claim.state()));
-        }
-        if (problem.isFinal(claim.state())) {
-            final String answer = problem.answer(claim.state());
-            if (claim.answer() == null) {
-                return new Check(false, "the step finishes the computation but does not end with 'answer: " + answer + "'");
-            }
-            if (!answer.equals(problem.normalizeAnswer(claim.answer()))) {
-                return new Check(false, "the step computes " + answer + " but its answer says " + claim.answer());
-            }
-        } else if (claim.answer() != null) {
-            return new Check(false, "the step gives an answer but the computation is not finished: "
-                    + problem.describe(claim.state()));
-        }
-        return new Check(true, "correct: " + expected.work());
-    }
-
-    /** The state the chain as written has reached: that of the last step that can be read, else the initial one. */
-    private static <S> S stateAfter(final SerialProblem<S> problem, final List<String> prior) {
-        for (int i = prior.size() - 1; i >= 0; i--) {
-            try {
-                return parse(problem, prior.get(i)).state();
-            } catch (final StepFormatException e) {
-                // Only a wrong step a noisy verifier let through gets here; continue from the one before it.
-            }
-        }
-        return problem.initial();
-    }
-
-    private static <S> Claim<S> parse(final SerialProblem<S> problem, final String stepText) throws StepFormatException {
-        if (stepText == null || stepText.isBlank()) {
-            throw new StepFormatException("the step is empty");
-        }
-        final String text = stepText.strip();
-        final Matcher answer = ANSWER.matcher(text);
-        if (answer.find()) {
-            return new Claim<>(problem.parseState(text.substring(0, answer.start())), answer.group(1));
-        }
-        return new Claim<>(problem.parseState(text), null);
-    }
-
-    private static <S> Written render(final SerialProblem<S> problem, final Transition<S> step) {
-        final boolean terminal = problem.isFinal(step.state());
-        final String answer = terminal ? problem.answer(step.state()) : null;
-        final String text = step.work() + "; " + problem.describe(step.state()) + (terminal ? "; answer: " + answer : "");
-        return new Written(text, terminal, answer);
-    }
-
-    private static int words(final List<String> texts) {
-        return texts.stream().mapToInt(SyntheticModelBackend::words).sum();
-    }
-
-    private static int words(final String text) {
-        if (text == null || text.isBlank()) {
-            return 0;
-        }
-        return WHITESPACE.split(text.strip()).length;
+        return Chains.slip(problem, before, random, avoid);
     }
 }

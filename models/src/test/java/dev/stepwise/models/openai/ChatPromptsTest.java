@@ -2,9 +2,12 @@ package dev.stepwise.models.openai;
 
 import dev.stepwise.models.Judgement;
 import dev.stepwise.models.ProposedStep;
+import dev.stepwise.models.VerificationTask;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,6 +55,48 @@ class ChatPromptsTest {
     }
 
     @Test
+    void aStepVerificationShowsTheStepsBeforeAndTheStepToJudge() {
+        final List<ChatPrompts.Message> messages = ChatPrompts.verify(new VerificationTask("p", "What is 2 + 3 * 4?",
+                List.of("3 * 4 = 12."), "s1", "2 + 12 = 14."));
+        assertThat(messages.get(0).content()).isEqualTo(ChatPrompts.VERIFIER_SYSTEM);
+        assertThat(messages.get(1).content()).isEqualTo("""
+                Problem:
+                What is 2 + 3 * 4?
+
+                Steps before:
+                Step 1: 3 * 4 = 12.
+
+                Step to judge:
+                2 + 12 = 14.""");
+    }
+
+    @Test
+    void anOutcomeVerificationShowsTheWholeSolutionAndNamesItsFinalAnswer() {
+        final List<ChatPrompts.Message> messages = ChatPrompts.verify(new VerificationTask("p", "What is 2 + 3 * 4?",
+                List.of("3 * 4 = 12."), "s1", "2 + 12 = 14.\n**ANSWER:** $14$.", VerificationTask.Kind.OUTCOME));
+        assertThat(messages.get(0).content()).isEqualTo(ChatPrompts.OUTCOME_VERIFIER_SYSTEM);
+        assertThat(messages.get(1).content()).isEqualTo("""
+                Problem:
+                What is 2 + 3 * 4?
+
+                Solution:
+                Step 1: 3 * 4 = 12.
+                Step 2: 2 + 12 = 14.
+                **ANSWER:** $14$.
+
+                Final answer to judge: 14
+                Is the final answer of this solution correct?""");
+    }
+
+    @Test
+    void anOutcomeVerificationOfAChainWithoutAnAnswerLineStillAsks() {
+        final List<ChatPrompts.Message> messages = ChatPrompts.verify(new VerificationTask("p", "What is 2 + 3 * 4?",
+                List.of(), "s0", "It is 14.", VerificationTask.Kind.OUTCOME));
+        assertThat(messages.get(1).content()).doesNotContain("Final answer to judge")
+                .endsWith("Step 1: It is 14.\n\nIs the final answer of this solution correct?");
+    }
+
+    @Test
     void stepWithoutAnswerLineIsNotTerminal() {
         assertThat(ChatPrompts.parseStep("Step 1: 17 * 20 = 340.", 5))
                 .isEqualTo(new ProposedStep("17 * 20 = 340.", false, null, 5));
@@ -63,6 +108,7 @@ class ChatPromptsTest {
         assertThat(step.terminal()).isTrue();
         assertThat(step.answer()).isEqualTo("x = 3");
         assertThat(ChatPrompts.parseStep("ANSWER: 12\nANSWER: 13", 1).answer()).isEqualTo("13");
+        assertThat(ChatPrompts.parseStep("ANSWER: $14$.", 1).answer()).isEqualTo("14");
         assertThat(ChatPrompts.parseStep("ANSWER:", 1).terminal()).isFalse();
         assertThat(ChatPrompts.parseStep("<think>all of it</think>  ", 1)).isNull();
     }

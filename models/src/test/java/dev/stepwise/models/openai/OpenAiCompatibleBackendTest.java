@@ -41,8 +41,14 @@ class OpenAiCompatibleBackendTest {
     }
 
     private OpenAiCompatibleBackend backend(final String apiKey, final int maxRetries, final Duration timeout) {
-        return new OpenAiCompatibleBackend(new OpenAiConfig(server.baseUrl(), apiKey, "stub-model", 0.8, 256, timeout,
-                maxRetries), Duration.ofMillis(10));
+        return new OpenAiCompatibleBackend(config(server.baseUrl(), maxRetries).withApiKey(apiKey).withTimeout(timeout));
+    }
+
+    /** Short backoffs, so that the tests measure what Retry-After asks for rather than the backoff. */
+    static OpenAiConfig config(final URI baseUrl, final int maxRetries) {
+        return OpenAiConfig.of(baseUrl, "stub-model").withSampling(0.8, 256)
+                .withRetries(new OpenAiConfig.Retries(maxRetries, Duration.ofMillis(10), Duration.ofMillis(20),
+                        Duration.ofSeconds(60)));
     }
 
     private OpenAiCompatibleBackend backend() {
@@ -108,8 +114,34 @@ class OpenAiCompatibleBackendTest {
         }
         final JsonNode body = server.requests().get(0).body();
         assertThat(body.path("temperature").asDouble()).isEqualTo(0.0);
-        assertThat(body.path("messages").get(0).path("content").asText()).contains("SCORE: <number between 0 and 1>");
+        assertThat(body.path("logprobs").asBoolean()).isTrue();
+        assertThat(body.path("top_logprobs").asInt()).isEqualTo(5);
+        assertThat(body.path("messages").get(0).path("content").asText())
+                .contains("Yes or No alone on the first line", "SCORE: <number between 0 and 1>");
         assertThat(body.path("messages").get(1).path("content").asText()).contains("Step to judge:\n340 + 51 = 391.");
+    }
+
+    @Test
+    void verifyingAnOutcomeShowsTheWholeChainAsksAboutItsFinalAnswerAndReadsTheScore() {
+        server.complete("SCORE: 0.9\n17 * 23 is indeed 391. The steps are fine too.");
+        server.complete("Score: 2/10. 17 * 23 is 391, not 381.");
+        try (OpenAiCompatibleBackend backend = backend()) {
+            final VerificationTask task = new VerificationTask("p1", "What is 17 * 23?",
+                    List.of("17 * 20 = 340.", "17 * 3 = 51."), "s3", "340 + 51 = 391.\nANSWER: 391",
+                    VerificationTask.Kind.OUTCOME);
+            assertThat(backend.verify(task)).isEqualTo(new Judgement(0.9, true, "17 * 23 is indeed 391.", 123));
+            final Judgement rejected = backend.verify(task);
+            assertThat(rejected.accepted()).isFalse();
+            assertThat(rejected.score()).isEqualTo(0.2);
+            assertThat(rejected.rationale()).isEqualTo("17 * 23 is 391, not 381.");
+        }
+        final JsonNode body = server.requests().get(0).body();
+        assertThat(body.path("temperature").asDouble()).isEqualTo(0.0);
+        assertThat(body.path("messages").get(0).path("content").asText())
+                .contains("complete solution", "Judge only the final answer", "SCORE: <number between 0 and 1>");
+        assertThat(body.path("messages").get(1).path("content").asText()).contains("Problem:\nWhat is 17 * 23?",
+                "Solution:\nStep 1: 17 * 20 = 340.\nStep 2: 17 * 3 = 51.\nStep 3: 340 + 51 = 391.\nANSWER: 391\n",
+                "Final answer to judge: 391\n", "Is the final answer of this solution correct?");
     }
 
     @Test
@@ -148,7 +180,8 @@ class OpenAiCompatibleBackendTest {
         }
         try (OpenAiCompatibleBackend backend = backend()) {
             assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
-                    .hasMessageContaining("HTTP 429").hasMessageContaining("after 3 attempts").hasMessageEndingWith("rate limited")
+                    .hasMessageContaining("HTTP 429").hasMessageContaining("rate limited")
+                    .hasMessageEndingWith("(gave up after 3 attempts)")
                     .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue());
         }
         assertThat(server.requests()).hasSize(3);
@@ -163,7 +196,7 @@ class OpenAiCompatibleBackendTest {
         try (OpenAiCompatibleBackend backend = backend()) {
             assertThatThrownBy(() -> backend.propose(STEP))
                     .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue())
-                    .hasMessageContaining("HTTP " + status).hasMessageContaining("after 3 attempts");
+                    .hasMessageContaining("HTTP " + status).hasMessageEndingWith("(gave up after 3 attempts)");
         }
         assertThat(server.requests()).hasSize(3);
     }
@@ -205,7 +238,7 @@ class OpenAiCompatibleBackendTest {
             final long start = System.nanoTime();
             assertThatThrownBy(() -> backend.propose(STEP))
                     .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue())
-                    .hasMessageContaining("did not answer within PT0.3S (2 attempts)");
+                    .hasMessageContaining("did not answer within PT0.3S (gave up after 2 attempts)");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1900));
         }
         assertThat(server.requests()).hasSize(2);
@@ -215,11 +248,11 @@ class OpenAiCompatibleBackendTest {
     void refusedConnectionIsAModelCallException() {
         final URI closed = server.baseUrl();
         server.close();
-        try (OpenAiCompatibleBackend backend = new OpenAiCompatibleBackend(
-                new OpenAiConfig(closed, null, "m", 0.5, 16, Duration.ofSeconds(2), 1), Duration.ofMillis(10))) {
+        try (OpenAiCompatibleBackend backend = new OpenAiCompatibleBackend(config(closed, 1))) {
             assertThatThrownBy(() -> backend.propose(STEP))
                     .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue())
-                    .hasMessageContaining("cannot reach " + closed + "/chat/completions (2 attempts)");
+                    .hasMessageContaining("cannot reach " + closed + "/chat/completions")
+                    .hasMessageEndingWith("(gave up after 2 attempts)");
         }
     }
 
@@ -235,19 +268,23 @@ class OpenAiCompatibleBackendTest {
     }
 
     @Test
-    void malformedOrEmptyRepliesAreModelCallExceptions() {
+    void malformedRepliesAreRetriedLikeFailedRequestsThenReported() {
         server.reply(200, "<html>proxy error</html>", Map.of());
         server.reply(200, "{\"choices\":[]}", Map.of());
+        server.complete("A step.");
+        server.reply(200, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"message\":{\"content\":\"We comp", Map.of());
+        server.reply(200, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"message\":{\"content\":\"We comp", Map.of());
+        server.reply(200, "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"message\":{\"content\":\"We comp", Map.of());
         server.complete("   ");
         try (OpenAiCompatibleBackend backend = backend()) {
+            assertThat(backend.propose(STEP).text()).isEqualTo("A step.");
             assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
-                    .hasMessageContaining("is not JSON: <html>proxy error</html>")
+                    .hasMessageContaining("is not JSON: {\"id\"")
                     .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.retriable()).isTrue());
-            assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
-                    .hasMessageContaining("has no choices[0].message.content");
             assertThatThrownBy(() -> backend.propose(STEP)).isInstanceOf(ModelCallException.class)
                     .hasMessage("openai/stub-model returned an empty step");
         }
+        assertThat(server.requests()).hasSize(7);
     }
 
     @Test
@@ -266,13 +303,12 @@ class OpenAiCompatibleBackendTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("baseUrl");
         assertThatThrownBy(() -> OpenAiConfig.of(URI.create("http://host/v1"), " "))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model");
-        assertThatThrownBy(() -> new OpenAiConfig(URI.create("http://h/v1"), null, "m", 2.5, 1, Duration.ofSeconds(1), 0))
-                .hasMessageContaining("temperature");
-        assertThatThrownBy(() -> new OpenAiConfig(URI.create("http://h/v1"), null, "m", 1, 0, Duration.ofSeconds(1), 0))
-                .hasMessageContaining("maxTokens");
-        assertThatThrownBy(() -> new OpenAiConfig(URI.create("http://h/v1"), null, "m", 1, 1, Duration.ZERO, 0))
-                .hasMessageContaining("timeout");
-        assertThatThrownBy(() -> new OpenAiConfig(URI.create("http://h/v1"), null, "m", 1, 1, Duration.ofSeconds(1), -1))
+        assertThatThrownBy(() -> config.withSampling(2.5, 1)).hasMessageContaining("temperature");
+        assertThatThrownBy(() -> config.withSampling(1, 0)).hasMessageContaining("maxTokens");
+        assertThatThrownBy(() -> config.withTimeout(Duration.ZERO)).hasMessageContaining("timeout");
+        assertThatThrownBy(() -> new OpenAiConfig.Retries(-1, Duration.ZERO, Duration.ZERO, Duration.ZERO))
                 .hasMessageContaining("maxRetries");
+        assertThatThrownBy(() -> config.withVerifier(21, true)).hasMessageContaining("topLogprobs");
+        assertThatThrownBy(() -> config.withMaxN(0)).hasMessageContaining("maxN");
     }
 }

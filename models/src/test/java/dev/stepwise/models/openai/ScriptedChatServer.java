@@ -2,6 +2,7 @@ package dev.stepwise.models.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -82,18 +83,52 @@ final class ScriptedChatServer implements AutoCloseable {
 
     /** A chat-completion body as OpenAI and vLLM send it; {@code totalTokens} null leaves out usage. */
     static String completion(final String content, final Integer totalTokens) {
+        return choices(List.of(content), totalTokens);
+    }
+
+    /** A body with one choice per content, in reverse index order (a server need not sort them). */
+    static String choices(final List<String> contents, final Integer totalTokens) {
         final ObjectNode body = JSON.createObjectNode();
         body.put("id", "chatcmpl-1").put("object", "chat.completion").put("created", 1_700_000_000L).put("model", "m");
-        final ObjectNode choice = body.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.putObject("message").put("role", "assistant").put("content", content);
-        choice.put("finish_reason", "stop");
-        choice.putNull("stop_reason");
+        final ArrayNode choices = body.putArray("choices");
+        for (int i = contents.size() - 1; i >= 0; i--) {
+            final ObjectNode choice = choices.addObject();
+            choice.put("index", i);
+            choice.putObject("message").put("role", "assistant").put("content", contents.get(i));
+            choice.put("finish_reason", "stop");
+            choice.putNull("stop_reason");
+        }
         if (totalTokens != null) {
             body.putObject("usage").put("prompt_tokens", totalTokens - 10).put("completion_tokens", 10)
                     .put("total_tokens", totalTokens);
         }
         return body.toString();
+    }
+
+    /**
+     * A verifier's reply whose first token is {@code verdict} ("Yes" or "No") with log-probabilities: P(" Yes") and
+     * P("yes") make up {@code yes}, the rest goes to "No".
+     */
+    static String judgementWithLogprobs(final String content, final String verdict, final double yes) {
+        final ObjectNode body = (ObjectNode) readTree(completion(content, 50));
+        final ObjectNode choice = (ObjectNode) body.path("choices").get(0);
+        final ArrayNode tokens = choice.putObject("logprobs").putArray("content");
+        final ObjectNode first = tokens.addObject().put("token", verdict)
+                .put("logprob", Math.log("Yes".equals(verdict) ? yes * 0.75 : 1 - yes));
+        final ArrayNode top = first.putArray("top_logprobs");
+        top.addObject().put("token", "Yes").put("logprob", Math.log(yes * 0.75));
+        top.addObject().put("token", "No").put("logprob", Math.log(1 - yes));
+        top.addObject().put("token", " yes").put("logprob", Math.log(yes * 0.25));
+        tokens.addObject().put("token", "\n").put("logprob", -0.01).putArray("top_logprobs");
+        return body.toString();
+    }
+
+    private static JsonNode readTree(final String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (final IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void handle(final HttpExchange exchange) throws IOException {
