@@ -1,69 +1,95 @@
 package dev.stepwise.topology;
 
+import dev.stepwise.schemas.avro.PromptCancelled;
 import dev.stepwise.schemas.avro.PromptSubmitted;
+import dev.stepwise.schemas.avro.SearchTimer;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.avro.StepVerified;
 import dev.stepwise.schemas.deadletter.RejectedInputException;
 import dev.stepwise.schemas.serde.UndecodableRecordException;
+import dev.stepwise.search.Commands;
+import dev.stepwise.search.SearchEngine;
+import dev.stepwise.search.SearchTree;
+import dev.stepwise.search.SearchTreeJson;
 import dev.stepwise.topology.ingress.PromptValidator;
-import dev.stepwise.topology.search.Commands;
-import dev.stepwise.topology.search.SearchPolicy;
-import dev.stepwise.topology.search.SearchTree;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The I/O around {@link SearchPolicy}: decodes prompts, steps and verdicts (as bytes, so that an
- * undecodable record becomes a dead letter with its original bytes instead of stopping the
- * pipeline), loads and saves each prompt's {@link SearchTree}, forwards the commands the policy
- * returns to the named sinks, and on a wall-clock punctuator applies deadlines and timeouts.
+ * The I/O around {@link SearchEngine}: decodes prompts, steps, verdicts and timers (as bytes, so that
+ * an undecodable record becomes a dead letter with its original bytes instead of stopping the
+ * pipeline), loads and saves each prompt's {@link SearchTree} through {@link SearchTrees} (which writes
+ * only what an event changed, and keeps the trees in use in memory), and forwards the commands the
+ * engine returns to the named sinks.
  *
- * <p>The punctuator does not scan every search: a second store indexes each tree under its next
- * wake-up time ({@code <19-digit time>/<promptId>}), so each punctuation reads only the due entries.
+ * <p>Timeouts and deadlines go through the log. A wall-clock punctuator finds the searches that are
+ * due — the timer store indexes each tree under its next wake-up time ({@link WakeUps}), so a
+ * punctuation reads only the due entries — and writes a {@link SearchTimer} for each; the search
+ * acts when it reads the timer back. Kafka Streams hands a task's records over in timestamp order and
+ * fetches what is already on the broker before it moves on, so every reply written before the timer
+ * is processed before it. A topology that is behind on its inputs (after a restart, a rebalance or a
+ * broker outage) therefore never takes a reply that is waiting in the log for a lost one; the
+ * punctuator alone, which runs on the wall clock whatever has been read, would.
  */
 final class SearchProcessor implements Processor<byte[], byte[], String, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(SearchProcessor.class);
     private static final String COMPONENT = "topology";
 
+    /** How long a written timer may take to come back before the punctuator writes another (it should never be needed). */
+    private static final int REFIRE_AFTER_PUNCTUATIONS = 20;
+
     private final StepwiseTopology.Wiring wiring;
-    private final SearchPolicy policy;
+    private final SearchEngine engine;
     private final PromptValidator validator;
     private final Duration punctuateInterval;
+    private final SearchTreeJson json;
+    private final int treeCacheSteps;
 
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, SearchTree> trees;
-    private KeyValueStore<String, String> timers;
+    private SearchTrees trees;
+    private WakeUps wakeUps;
 
-    SearchProcessor(final StepwiseTopology.Wiring wiring, final SearchPolicy policy, final PromptValidator validator,
-                    final Duration punctuateInterval) {
+    SearchProcessor(final StepwiseTopology.Wiring wiring, final SearchEngine engine, final PromptValidator validator,
+                    final Duration punctuateInterval, final SearchTreeJson json, final int treeCacheSteps) {
         this.wiring = wiring;
-        this.policy = policy;
+        this.engine = engine;
         this.validator = validator;
         this.punctuateInterval = punctuateInterval;
+        this.json = json;
+        this.treeCacheSteps = treeCacheSteps;
     }
 
+    /**
+     * Called when the task starts, and again when Kafka Streams revives it after restoring its stores: the
+     * cache of trees starts empty each time, so it never holds what the restored stores do not.
+     */
     @Override
     public void init(final ProcessorContext<String, Object> processorContext) {
         this.context = processorContext;
-        this.trees = processorContext.getStateStore(StepwiseTopology.SEARCH_TREE_STORE);
-        this.timers = processorContext.getStateStore(StepwiseTopology.SEARCH_TIMER_STORE);
+        this.trees = new SearchTrees(processorContext.getStateStore(StepwiseTopology.SEARCH_TREE_STORE),
+                processorContext.getStateStore(StepwiseTopology.SEARCH_ENTRY_STORE), json, treeCacheSteps);
+        this.wakeUps = new WakeUps(processorContext.getStateStore(StepwiseTopology.SEARCH_TIMER_STORE));
         processorContext.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    /** The task is closing (it moves, fails, or the app stops): its cached trees go with it. */
+    @Override
+    public void close() {
+        if (trees != null) {
+            trees.clear();
+        }
     }
 
     @Override
@@ -83,19 +109,35 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
             }
             deadLetter(record, where, e);
             return;
+        } catch (final RejectedPrompts.Rejection e) {
+            deadLetter(record, where, e);
+            if (RejectedPrompts.answerable(e)) {
+                context.forward(new Record<String, Object>(e.promptId(), RejectedPrompts.answer(e, now), now),
+                        StepwiseTopology.ANSWERS_SINK);
+            }
+            return;
         } catch (final RejectedInputException e) {
             deadLetter(record, where, e);
             return;
         } catch (final RuntimeException e) {
-            // A bug in the search must not turn one record into a crash loop: the tree is left as it
-            // was (nothing was saved), the record is kept on the dead-letter topic, and the error logged.
+            // A bug in the search must not turn one record into a crash loop: the stored tree is left as
+            // it was (nothing was saved), the record is kept on the dead-letter topic, and the error logged.
+            // The engine may have changed the cached tree before it failed, so that copy is dropped.
+            if (key != null) {
+                trees.forget(key);
+            }
             LOG.error("Search failed on {}[{}]@{}; record dead-lettered", where.topic(), where.partition(),
                     where.offset(), e);
             deadLetter(record, where, e);
             return;
         }
         if (outcome != null) {
-            save(outcome.tree(), outcome.wakeBefore());
+            try {
+                save(outcome.tree(), outcome.wakeBefore());
+            } catch (final RuntimeException e) {
+                trees.forget(outcome.tree().promptId());
+                throw e;
+            }
             forward(outcome.commands(), now);
         }
     }
@@ -110,25 +152,40 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
         if (topic.equals(wiring.stepsTopic())) {
             final StepProposed step = decode(wiring.steps(), topic, value);
             requireKey(key, step.getPromptId());
-            return onEvent(step.getPromptId(), tree -> policy.onStep(tree, step, now));
+            return onEvent(step.getPromptId(), tree -> engine.onStep(tree, step, now, wallClock()));
         }
         if (topic.equals(wiring.verdictsTopic())) {
             final StepVerified verdict = decode(wiring.verdicts(), topic, value);
             requireKey(key, verdict.getPromptId());
-            return onEvent(verdict.getPromptId(), tree -> policy.onVerdict(tree, verdict, now));
+            return onEvent(verdict.getPromptId(), tree -> engine.onVerdict(tree, verdict, now, wallClock()));
+        }
+        if (topic.equals(wiring.cancellationsTopic())) {
+            final PromptCancelled cancel = decode(wiring.cancellations(), topic, value);
+            requireKey(key, cancel.getPromptId());
+            return onEvent(cancel.getPromptId(), tree -> engine.onCancel(tree, cancel, now, wallClock()));
+        }
+        if (topic.equals(wiring.timersTopic())) {
+            final SearchTimer timer = decode(wiring.timers(), topic, value);
+            requireKey(key, timer.getPromptId());
+            return onEvent(timer.getPromptId(), tree -> engine.onTimer(tree, now, wallClock()));
         }
         throw new IllegalStateException("The search processor does not read " + topic);
     }
 
     private Outcome onPrompt(final String key, final PromptSubmitted prompt, final long now) {
-        validator.validate(key, prompt);
-        final SearchTree existing = trees.get(prompt.getPromptId());
+        try {
+            validator.validate(key, prompt);
+        } catch (final RejectedInputException e) {
+            throw new RejectedPrompts.Rejection(prompt.getPromptId(),
+                    prompt.getStrategy() == null ? null : prompt.getStrategy().getName(), e);
+        }
+        final SearchTree.Status existing = trees.status(prompt.getPromptId());
         if (existing != null) {
             LOG.info("Ignoring a second submission of prompt {}: it is already {}", prompt.getPromptId(),
-                    existing.status().name().toLowerCase(Locale.ROOT));
+                    existing.name().toLowerCase(Locale.ROOT));
             return null;
         }
-        final SearchPolicy.Started started = policy.start(prompt, now);
+        final SearchEngine.Started started = engine.start(prompt, now, wallClock());
         LOG.debug("Started {} search for prompt {}", started.tree().strategy(), prompt.getPromptId());
         return new Outcome(started.tree(), -1L, started.commands());
     }
@@ -143,6 +200,14 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
         final Commands commands = event.apply(tree);
         commands.ignored().ifPresent(why -> LOG.debug("Prompt {}: ignored an event: {}", promptId, why));
         return new Outcome(tree, wakeBefore, commands);
+    }
+
+    /**
+     * This service's clock. Records are judged at their own time, but what the search sends is stamped
+     * with the later of the two, so that work sent while the topology is catching up is not overdue at once.
+     */
+    private long wallClock() {
+        return context.currentSystemTimeMs();
     }
 
     private static void requireKey(final String key, final String promptId) {
@@ -161,51 +226,39 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
         return decoded;
     }
 
-    /** Deadlines, verdict and proposal timeouts, and tombstone purges that are due at wall-clock {@code now}. */
+    /**
+     * Writes a timer for every search that is due at wall-clock {@code now} (its timeouts and deadline are
+     * judged when the timer is read back), and purges tombstones whose retention is over.
+     */
     private void punctuate(final long now) {
-        final List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = timers.range(null, timerUpperBound(now))) {
-            it.forEachRemaining(due::add);
-        }
-        for (final KeyValue<String, String> entry : due) {
-            timers.delete(entry.key);
-            final SearchTree tree = trees.get(entry.value);
-            if (tree == null || tree.wakeAt() != timerTime(entry.key)) {
+        for (final WakeUps.Due due : wakeUps.takeDue(now)) {
+            final SearchTree tree = trees.get(due.promptId());
+            if (tree == null || tree.wakeAt() != due.at()) {
                 continue;
             }
-            if (policy.isExpired(tree, now)) {
+            if (engine.isExpired(tree, now)) {
                 trees.delete(tree.promptId());
                 continue;
             }
-            final Commands commands;
-            try {
-                commands = policy.onTick(tree, now);
-            } catch (final RuntimeException e) {
-                // The tree in hand may be half-updated; the stored one is not. Keep that and retry it
-                // after a back-off, so a bug costs one log line per back-off rather than a dead search.
-                final long retryAt = now + policy.settings().verdictTimeoutMs();
-                LOG.error("Search of prompt {} failed on a timer; retrying at {}", tree.promptId(), retryAt, e);
-                final SearchTree unchanged = trees.get(tree.promptId());
-                unchanged.wakeAt(retryAt);
-                trees.put(unchanged.promptId(), unchanged);
-                timers.put(timerKey(retryAt, unchanged.promptId()), unchanged.promptId());
-                continue;
-            }
-            save(tree, -1L);
-            forward(commands, now);
+            context.forward(new Record<String, Object>(tree.promptId(), SearchTimer.newBuilder()
+                    .setPromptId(tree.promptId())
+                    .setDueAt(Instant.ofEpochMilli(due.at()))
+                    .setFiredAt(Instant.ofEpochMilli(now))
+                    .build(), now), StepwiseTopology.TIMERS_SINK);
+            // The timer is written in the same transaction as this index update, so it comes back; if it
+            // somehow did not, the search would sleep until its deadline. Looking again later costs nothing.
+            final long again = now + punctuateInterval.toMillis() * REFIRE_AFTER_PUNCTUATIONS;
+            tree.wakeAt(again);
+            trees.put(tree);
+            wakeUps.move(tree.promptId(), -1L, again);
         }
     }
 
     private void save(final SearchTree tree, final long wakeBefore) {
-        final long wakeAfter = policy.nextWakeUp(tree);
+        final long wakeAfter = engine.nextWakeUp(tree);
         tree.wakeAt(wakeAfter);
-        trees.put(tree.promptId(), tree);
-        if (wakeBefore != wakeAfter) {
-            if (wakeBefore >= 0) {
-                timers.delete(timerKey(wakeBefore, tree.promptId()));
-            }
-            timers.put(timerKey(wakeAfter, tree.promptId()), tree.promptId());
-        }
+        trees.put(tree);
+        wakeUps.move(tree.promptId(), wakeBefore, wakeAfter);
     }
 
     private void forward(final Commands commands, final long timestamp) {
@@ -220,6 +273,10 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
             context.forward(new Record<String, Object>(revision.getPromptId(), revision, timestamp),
                     StepwiseTopology.REVISIONS_REQUESTED_SINK);
         }
+        for (final var verification : commands.verifications()) {
+            context.forward(new Record<String, Object>(verification.getPromptId(), verification, timestamp),
+                    StepwiseTopology.VERIFICATIONS_REQUESTED_SINK);
+        }
         commands.answer().ifPresent(answer -> {
             LOG.info("Answered prompt {} after {} model calls", answer.getPromptId(), answer.getModelCalls());
             context.forward(new Record<String, Object>(answer.getPromptId(), answer, timestamp), StepwiseTopology.ANSWERS_SINK);
@@ -228,22 +285,5 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
 
     private void deadLetter(final Record<byte[], byte[]> record, final RecordMetadata where, final RuntimeException error) {
         DeadLetterForwarder.forward(context, record, where, error, COMPONENT, StepwiseTopology.SEARCH_DEAD_LETTER_SINK);
-    }
-
-    /**
-     * Timer keys sort by due time: the time is zero-padded to 19 digits (any non-negative long), so
-     * the string order of keys (and of their UTF-8 bytes in the store) is the numeric order of times.
-     */
-    static String timerKey(final long at, final String promptId) {
-        return String.format(Locale.ROOT, "%019d/%s", Math.max(0, at), promptId);
-    }
-
-    /** The last key due at {@code now}: '/' (0x2F) sorts before '0' (0x30), so every "&lt;now&gt;/id" is below "&lt;now&gt;0". */
-    private static String timerUpperBound(final long now) {
-        return String.format(Locale.ROOT, "%019d0", Math.max(0, now));
-    }
-
-    private static long timerTime(final String key) {
-        return Long.parseLong(key.substring(0, key.indexOf('/')));
     }
 }

@@ -1,25 +1,27 @@
 package dev.stepwise.topology;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.stepwise.topology.search.SearchTree;
+import dev.stepwise.search.SearchTree;
+import dev.stepwise.search.SearchTreeJson;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * JSON serde of the search state. JSON rather than Avro because the state is internal to this
- * topology (see {@link SearchTree}): unknown fields are ignored and missing ones keep their
- * defaults, so a newer or older version of the topology can read the changelog.
+ * JSON serde of the search trees' summaries, for the tree store and its changelog: a tree is written
+ * without its entries, which {@link SearchTrees} keeps in a store of their own. JSON rather than Avro
+ * because the state is internal to this topology (see {@link SearchTree}); {@link SearchTreeJson} reads
+ * what a newer or older version wrote, including a tree an earlier version stored whole.
  */
 final class SearchTreeSerde implements Serde<SearchTree> {
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private final SearchTreeJson json;
+
+    SearchTreeSerde(final SearchTreeJson json) {
+        this.json = json;
+    }
 
     @Override
     public Serializer<SearchTree> serializer() {
@@ -28,9 +30,9 @@ final class SearchTreeSerde implements Serde<SearchTree> {
                 return null;
             }
             try {
-                return JSON.writeValueAsBytes(tree);
-            } catch (final IOException e) {
-                throw new SerializationException("Cannot write the search state of " + tree.promptId(), e);
+                return json.writeSummary(tree);
+            } catch (final UncheckedIOException e) {
+                throw new SerializationException(e.getMessage(), e.getCause());
             }
         };
     }
@@ -42,7 +44,7 @@ final class SearchTreeSerde implements Serde<SearchTree> {
                 return null;
             }
             try {
-                return JSON.readValue(bytes, SearchTree.class);
+                return json.read(bytes);
             } catch (final IOException e) {
                 throw new SerializationException("Cannot read a search state from " + topic, e);
             }

@@ -43,9 +43,10 @@ final class TextIngressProcessor implements Processor<byte[], byte[], String, Ob
     public void process(final Record<byte[], byte[]> record) {
         final RecordMetadata where = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("records reach the text ingress only from its source topic"));
+        String promptId = null;
         try {
             final String key = record.key() == null ? null : utf8(record.key(), "key");
-            final String promptId = key == null || key.isBlank()
+            promptId = key == null || key.isBlank()
                     ? "text-" + where.partition() + "-" + where.offset()
                     : key;
             final String text = record.value() == null ? "" : utf8(record.value(), "value");
@@ -54,6 +55,12 @@ final class TextIngressProcessor implements Processor<byte[], byte[], String, Ob
             context.forward(new Record<String, Object>(promptId, prompt, record.timestamp()), StepwiseTopology.PROMPTS_SINK);
         } catch (final RejectedInputException e) {
             DeadLetterForwarder.forward(context, record, where, e, COMPONENT, StepwiseTopology.TEXT_DEAD_LETTER_SINK);
+            final RejectedPrompts.Rejection rejection = new RejectedPrompts.Rejection(promptId, null, e);
+            if (RejectedPrompts.answerable(rejection)) {
+                // The sender waits on the answers topic under this id; tell it why, there.
+                context.forward(new Record<String, Object>(promptId, RejectedPrompts.answer(rejection, record.timestamp()),
+                        record.timestamp()), StepwiseTopology.TEXT_ANSWERS_SINK);
+            }
         }
     }
 

@@ -90,6 +90,10 @@ public final class TopologyApp implements AutoCloseable {
         // Every store write is a decision that must reach the changelog with the outputs it caused.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(TopologyConfig.REPLICATION_FACTOR));
+        // Kafka's default, set here because the search's timers rely on it: a task fetches what is already on the
+        // broker for all its input partitions and processes it in timestamp order, so a timer the topology wrote is
+        // read after every reply written before it (see SearchProcessor). -1 would break that.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(TopologyConfig.NUM_STREAM_THREADS));
         // The classic protocol with a short session: a crashed instance's tasks move within 10 s
         // (see shared notes, kafka-broker.md §4); the broker's minimum session timeout is 6 s.

@@ -1,21 +1,21 @@
 package dev.stepwise.topology;
 
 import dev.stepwise.schemas.avro.Budget;
-import dev.stepwise.schemas.avro.Strategy;
 import dev.stepwise.schemas.config.CommonConfig;
 import dev.stepwise.schemas.topics.Topics;
+import dev.stepwise.search.SearchEngine;
+import dev.stepwise.search.SearchSettings;
+import dev.stepwise.search.strategy.ResolvedStrategy;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import dev.stepwise.topology.ingress.PromptLimits;
-import dev.stepwise.topology.search.SearchPolicy;
-import dev.stepwise.topology.search.SearchSettings;
-import dev.stepwise.topology.search.Strategies;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -43,19 +43,12 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String SEARCH_PUNCTUATE_INTERVAL_MS = "search.punctuate.interval.ms";
     public static final String SEARCH_ACCEPT_THRESHOLD = "search.accept.threshold";
     public static final String SEARCH_TOMBSTONE_RETENTION_MS = "search.tombstone.retention.ms";
+    public static final String SEARCH_TREE_CACHE_STEPS = "search.tree.cache.steps";
 
-    public static final String LIMITS_MAX_BEAM_WIDTH = "limits.max.beam.width";
-    public static final String LIMITS_MAX_BRANCHING = "limits.max.branching";
-    public static final String LIMITS_MAX_DEPTH = "limits.max.depth";
-    public static final String LIMITS_MAX_REVISIONS = "limits.max.revisions";
     public static final String LIMITS_MAX_MODEL_CALLS = "limits.max.model.calls";
     public static final String LIMITS_MAX_TOKENS = "limits.max.tokens";
 
     public static final String DEFAULT_STRATEGY = "default.strategy";
-    public static final String DEFAULT_BEAM_WIDTH = "default.beam.width";
-    public static final String DEFAULT_BRANCHING = "default.branching";
-    public static final String DEFAULT_MAX_DEPTH = "default.max.depth";
-    public static final String DEFAULT_MAX_REVISIONS = "default.max.revisions";
     public static final String DEFAULT_MAX_MODEL_CALLS = "default.max.model.calls";
     public static final String DEFAULT_MAX_TOKENS = "default.max.tokens";
 
@@ -67,8 +60,10 @@ public final class TopologyConfig extends AbstractConfig {
             Path.of(System.getProperty("java.io.tmpdir"), "kafka-streams").toString();
 
     private static final ConfigDef CONFIG = CommonConfig.define(new ConfigDef())
-            .define(APPLICATION_ID, Type.STRING, "stepwise-topology", new ConfigDef.NonEmptyString(), Importance.HIGH,
-                    "Kafka Streams application id: the consumer group, and the prefix of the changelog topics.")
+            .define(APPLICATION_ID, Type.STRING, null, Importance.HIGH,
+                    "Kafka Streams application id: the consumer group, and the prefix of the changelog topics. "
+                            + "Default: '<topic.prefix>-topology', so that two deployments that differ only by their "
+                            + "topic prefix never share a Streams group or its changelogs.")
             .define(STATE_DIR, Type.STRING, DEFAULT_STATE_DIR, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Directory of the local state stores (restored from their changelogs when missing).")
             .define(REPLICATION_FACTOR, Type.INT, -1, Range.atLeast(-1), Importance.MEDIUM,
@@ -87,41 +82,35 @@ public final class TopologyConfig extends AbstractConfig {
                     "Deadline after submission for a prompt whose budget sets none; at the deadline the best answer "
                             + "so far is published.")
             .define(SEARCH_VERDICT_TIMEOUT_MS, Type.LONG, 15_000L, Range.atLeast(1), Importance.MEDIUM,
-                    "A step whose verdict has not arrived this long after the step is treated as unverified (score 0).")
+                    "A verification whose verdict has not arrived this long after it was asked for is asked for "
+                            + "again (same id, within the budget); the wait doubles with every retry. A step is never "
+                            + "judged without its verdict.")
             .define(SEARCH_PROPOSAL_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.MEDIUM,
-                    "A proposal or revision request whose steps have not all arrived this long after it was made is "
-                            + "closed with the steps that did.")
+                    "A proposal or revision request whose steps have not all arrived this long after it was sent is "
+                            + "sent again (same id, within the budget); the wait doubles with every retry.")
             .define(SEARCH_PUNCTUATE_INTERVAL_MS, Type.LONG, 500L, Range.between(10, 60_000), Importance.LOW,
-                    "Wall-clock interval at which deadlines and timeouts are checked.")
+                    "Wall-clock interval at which the topology looks for due timeouts and deadlines; a due one is "
+                            + "written as a timer record and judged when the topology reads it back, in order with "
+                            + "the replies before it.")
             .define(SEARCH_ACCEPT_THRESHOLD, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.MEDIUM,
                     "A step is accepted when its verifier score is at least this (and the verifier did not reject it).")
             .define(SEARCH_TOMBSTONE_RETENTION_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.LOW,
                     "How long the small record of an answered prompt is kept, so that late steps, verdicts and "
                             + "duplicate submissions of it are ignored.")
+            .define(SEARCH_TREE_CACHE_STEPS, Type.INT, 50_000, Range.atLeast(0), Importance.LOW,
+                    "Steps of search trees kept in memory per task (input partition), as the search uses them, "
+                            + "least recently used out first; a tree that is not is read back from the state stores, "
+                            + "which costs a scan of its steps. The stores get every change either way. 0 disables it.")
 
-            .define(LIMITS_MAX_BEAM_WIDTH, Type.INT, 16, Range.atLeast(1), Importance.MEDIUM,
-                    "Largest beam width (or number of best-of-n chains) a prompt may ask for.")
-            .define(LIMITS_MAX_BRANCHING, Type.INT, 16, Range.atLeast(1), Importance.MEDIUM,
-                    "Largest number of candidate steps per chain and depth a prompt may ask for.")
-            .define(LIMITS_MAX_DEPTH, Type.INT, 512, Range.atLeast(1), Importance.MEDIUM,
-                    "Longest chain a prompt may ask for.")
-            .define(LIMITS_MAX_REVISIONS, Type.INT, 16, Range.atLeast(0), Importance.LOW,
-                    "Most revisions per chain and depth a prompt may ask for.")
             .define(LIMITS_MAX_MODEL_CALLS, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
                     "Largest model-call budget a prompt may ask for.")
             .define(LIMITS_MAX_TOKENS, Type.LONG, 100_000_000L, Range.atLeast(1), Importance.MEDIUM,
                     "Largest token budget a prompt may ask for.")
 
-            .define(DEFAULT_STRATEGY, Type.STRING, Strategies.BEAM, ConfigDef.ValidString.in(Strategies.NAMES.toArray(String[]::new)),
-                    Importance.MEDIUM, "Strategy of a text prompt that names none.")
-            .define(DEFAULT_BEAM_WIDTH, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
-                    "Beam width (or best-of-n chains) of a text prompt that sets none.")
-            .define(DEFAULT_BRANCHING, Type.INT, 3, Range.atLeast(1), Importance.MEDIUM,
-                    "Candidate steps per chain and depth of a text prompt that sets none.")
-            .define(DEFAULT_MAX_DEPTH, Type.INT, 40, Range.atLeast(1), Importance.MEDIUM,
-                    "Longest chain of a text prompt that sets none.")
-            .define(DEFAULT_MAX_REVISIONS, Type.INT, 2, Range.atLeast(0), Importance.MEDIUM,
-                    "Revisions per chain and depth of a text prompt that sets none.")
+            .define(DEFAULT_STRATEGY, Type.STRING, StrategyRegistry.standard().defaultName(),
+                    ConfigDef.ValidString.in(StrategyRegistry.standard().names().toArray(String[]::new)),
+                    Importance.MEDIUM, "Strategy of a text prompt that names none; its parameters take the defaults "
+                            + "the strategy registry declares ('./stepwise ask --help' lists them).")
             .define(DEFAULT_MAX_MODEL_CALLS, Type.INT, 400, Range.atLeast(1), Importance.MEDIUM,
                     "Model-call budget of a text prompt that sets none.")
             .define(DEFAULT_MAX_TOKENS, Type.LONG, 1_000_000L, Range.atLeast(1), Importance.MEDIUM,
@@ -144,16 +133,12 @@ public final class TopologyConfig extends AbstractConfig {
 
     /** Defaults for text prompts must themselves pass the validation applied to every prompt. */
     private void checkDefaultsWithinLimits() {
-        requireAtMost(DEFAULT_BEAM_WIDTH, getInt(DEFAULT_BEAM_WIDTH), LIMITS_MAX_BEAM_WIDTH, getInt(LIMITS_MAX_BEAM_WIDTH));
-        requireAtMost(DEFAULT_BRANCHING, getInt(DEFAULT_BRANCHING), LIMITS_MAX_BRANCHING, getInt(LIMITS_MAX_BRANCHING));
-        requireAtMost(DEFAULT_MAX_DEPTH, getInt(DEFAULT_MAX_DEPTH), LIMITS_MAX_DEPTH, getInt(LIMITS_MAX_DEPTH));
-        requireAtMost(DEFAULT_MAX_REVISIONS, getInt(DEFAULT_MAX_REVISIONS), LIMITS_MAX_REVISIONS, getInt(LIMITS_MAX_REVISIONS));
         requireAtMost(DEFAULT_MAX_MODEL_CALLS, getInt(DEFAULT_MAX_MODEL_CALLS), LIMITS_MAX_MODEL_CALLS,
                 getInt(LIMITS_MAX_MODEL_CALLS));
         requireAtMost(DEFAULT_MAX_TOKENS, getLong(DEFAULT_MAX_TOKENS), LIMITS_MAX_TOKENS, getLong(LIMITS_MAX_TOKENS));
-        if (getInt(DEFAULT_MAX_MODEL_CALLS) < SearchPolicy.CALLS_PER_SAMPLE) {
+        if (getInt(DEFAULT_MAX_MODEL_CALLS) < SearchEngine.MIN_MODEL_CALLS) {
             throw new ConfigException(DEFAULT_MAX_MODEL_CALLS, getInt(DEFAULT_MAX_MODEL_CALLS),
-                    "must pay for at least one sample (" + SearchPolicy.CALLS_PER_SAMPLE + " model calls)");
+                    "must pay for at least one verified sample (" + SearchEngine.MIN_MODEL_CALLS + " model calls)");
         }
     }
 
@@ -163,8 +148,15 @@ public final class TopologyConfig extends AbstractConfig {
         }
     }
 
+    /** The Streams application id: the configured one, else {@code <topic.prefix>-topology}. */
     public String applicationId() {
-        return getString(APPLICATION_ID);
+        final String configured = getString(APPLICATION_ID);
+        return configured == null || configured.isBlank() ? defaultApplicationId(topics().prefix()) : configured;
+    }
+
+    /** The application id of a topology whose topics have {@code prefix} and that sets none itself. */
+    public static String defaultApplicationId(final String prefix) {
+        return prefix + "-topology";
     }
 
     public Topics topics() {
@@ -187,10 +179,9 @@ public final class TopologyConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(SEARCH_PUNCTUATE_INTERVAL_MS));
     }
 
-    /** What every prompt is validated against. */
+    /** The budget every prompt is validated against (its strategy's parameters are checked by the registry). */
     public PromptLimits limits() {
-        return new PromptLimits(getInt(LIMITS_MAX_BEAM_WIDTH), getInt(LIMITS_MAX_BRANCHING), getInt(LIMITS_MAX_DEPTH),
-                getInt(LIMITS_MAX_REVISIONS), getInt(LIMITS_MAX_MODEL_CALLS), getLong(LIMITS_MAX_TOKENS));
+        return new PromptLimits(getInt(LIMITS_MAX_MODEL_CALLS), getLong(LIMITS_MAX_TOKENS));
     }
 
     /** Timeouts and thresholds of the search. */
@@ -200,15 +191,14 @@ public final class TopologyConfig extends AbstractConfig {
                 getLong(SEARCH_TOMBSTONE_RETENTION_MS));
     }
 
-    /** The strategy of a text prompt that sets none (a fresh object each call: Avro records are mutable). */
-    public Strategy defaultStrategy() {
-        return Strategy.newBuilder()
-                .setName(getString(DEFAULT_STRATEGY))
-                .setBeamWidth(getInt(DEFAULT_BEAM_WIDTH))
-                .setBranching(getInt(DEFAULT_BRANCHING))
-                .setMaxDepth(getInt(DEFAULT_MAX_DEPTH))
-                .setMaxRevisions(getInt(DEFAULT_MAX_REVISIONS))
-                .build();
+    /** How many steps of search trees a search processor keeps in memory (see {@link SearchTrees}). */
+    public int treeCacheSteps() {
+        return getInt(SEARCH_TREE_CACHE_STEPS);
+    }
+
+    /** The strategy of a text prompt that names none, with the registry's default parameters. */
+    public ResolvedStrategy defaultStrategy() {
+        return StrategyRegistry.standard().resolve(getString(DEFAULT_STRATEGY), Map.of());
     }
 
     /** The budget of a text prompt that sets none, without a deadline (the search applies its default timeout). */

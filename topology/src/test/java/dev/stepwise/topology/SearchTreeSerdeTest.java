@@ -1,88 +1,79 @@
 package dev.stepwise.topology;
 
-import static dev.stepwise.topology.TestEvents.T0;
-import static dev.stepwise.topology.TestEvents.beam;
-import static dev.stepwise.topology.TestEvents.budget;
-import static dev.stepwise.topology.TestEvents.prompt;
-import static dev.stepwise.topology.TestEvents.step;
-import static dev.stepwise.topology.TestEvents.verdict;
+import static dev.stepwise.search.testing.TestEvents.T0;
+import static dev.stepwise.search.testing.TestEvents.prompt;
+import static dev.stepwise.search.testing.TestEvents.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.stepwise.topology.search.Commands;
-import dev.stepwise.topology.search.SearchPolicy;
-import dev.stepwise.topology.search.SearchSettings;
-import dev.stepwise.topology.search.SearchTree;
+import dev.stepwise.search.SearchEngine;
+import dev.stepwise.search.SearchSettings;
+import dev.stepwise.search.SearchTree;
+import dev.stepwise.search.SearchTreeJson;
+import dev.stepwise.search.strategy.StrategyRegistry;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 class SearchTreeSerdeTest {
 
-    private final SearchTreeSerde serde = new SearchTreeSerde();
+    private final SearchTreeJson json = new SearchTreeJson(StrategyRegistry.standard());
+    private final SearchTreeSerde serde = new SearchTreeSerde(json);
+    private final SearchEngine engine = new SearchEngine(SearchSettings.defaults(), StrategyRegistry.standard());
 
-    private SearchTree roundTrip(final SearchTree tree) {
-        return serde.deserializer().deserialize("t", serde.serializer().serialize("t", tree));
+    /** As the topology stores a tree: the summary through the serde, and the entries changed since the last save. */
+    private SearchTree roundTrip(final SearchTree tree) throws IOException {
+        final byte[] summary = serde.serializer().serialize("t", tree);
+        return json.withEntries(serde.deserializer().deserialize("t", summary), json.changedEntries(tree));
     }
 
     @Test
-    void aTreeReadBackContinuesExactlyAsTheOriginal() {
-        final SearchPolicy policy = new SearchPolicy(SearchSettings.defaults());
-        final SearchTree original = policy.start(prompt("p1", T0), T0).tree();
-        policy.onStep(original, step("p1", "p1/r0", 0, "a"), T0 + 1);
+    void aTreeReadBackFromItsSummaryAndEntriesContinuesExactlyAsTheOriginal() throws IOException {
+        final SearchTree original = engine.start(prompt("p1", T0), T0).tree();
+        engine.onStep(original, step("p1", "p1/r0", 0, "a"), T0 + 1);
         final SearchTree copy = roundTrip(original);
 
         final var next = step("p1", "p1/r0", 1, "b");
-        assertThat(policy.onStep(copy, next, T0 + 2).decisions())
-                .isEqualTo(policy.onStep(original, next, T0 + 2).decisions());
-        assertThat(serde.serializer().serialize("t", copy)).isEqualTo(serde.serializer().serialize("t", original));
+        assertThat(engine.onStep(copy, next, T0 + 2).decisions())
+                .isEqualTo(engine.onStep(original, next, T0 + 2).decisions());
+        assertThat(json.write(copy)).isEqualTo(json.write(original));
         assertThat(copy.callsMade()).isEqualTo(2);
         assertThat(copy.stepCount()).isEqualTo(2);
     }
 
     @Test
-    void aTreeWrittenBeforeStepsCountedAgreeingSamplesContinuesAsItWasSearched() throws Exception {
-        final SearchPolicy policy = new SearchPolicy(SearchSettings.defaults());
-        final SearchTree original = policy.start(prompt("p1", "q", beam(2, 2, 10, 0), budget(400, 1_000_000L, null), T0),
-                T0).tree();
-        // Depth 0: one chain finishes (holding one of the two beam slots), one is expanded.
-        policy.onStep(original, step("p1", "p1/r0", 0, "a", true, "5"), T0 + 1);
-        policy.onStep(original, step("p1", "p1/r0", 1, "b"), T0 + 1);
-        policy.onVerdict(original, verdict("p1", "p1/r0.0", 1.0), T0 + 2);
-        policy.onVerdict(original, verdict("p1", "p1/r0.1", 1.0), T0 + 2);
-        // The same state as an older version wrote it: without the agreement fields.
-        final ObjectMapper json = new ObjectMapper();
-        final ObjectNode old = (ObjectNode) json.readTree(serde.serializer().serialize("t", original));
-        old.remove("stepsMerged");
-        old.get("steps").forEach(step -> ((ObjectNode) step).remove(List.of("agreement", "slots", "mergedScore")));
-        assertThat(old.toString()).doesNotContain("\"slots\"").contains("\"p1/r0.0\"");
-        final SearchTree copy = serde.deserializer().deserialize("t", json.writeValueAsBytes(old));
+    void theSummaryLeavesOutTheStepsRequestsAndProblemWhichAreWrittenAsEntriesWhenTheyChange() {
+        final SearchTree tree = engine.start(prompt("p1", T0), T0).tree();
+        assertThat(json.changedEntries(tree)).extracting(SearchTreeJson.Entry::key).containsExactly("p", "r/p1/r0");
+        engine.onStep(tree, step("p1", "p1/r0", 0, "the step's text"), T0 + 1);
 
-        for (final SearchTree tree : List.of(original, copy)) {
-            policy.onStep(tree, step("p1", "p1/r1", 0, "c", true, "5"), T0 + 3);
-            policy.onStep(tree, step("p1", "p1/r1", 1, "d", true, "6"), T0 + 3);
-            policy.onVerdict(tree, verdict("p1", "p1/r1.0", 1.0), T0 + 4);
-        }
-        final Commands expected = policy.onVerdict(original, verdict("p1", "p1/r1.1", 1.0), T0 + 4);
-        final Commands actual = policy.onVerdict(copy, verdict("p1", "p1/r1.1", 1.0), T0 + 4);
+        final String summary = new String(serde.serializer().serialize("t", tree), StandardCharsets.UTF_8);
 
-        // The finished chain still fills one slot, so one of the two new candidates is kept and the search stops.
-        assertThat(expected.answer()).hasValueSatisfying(a -> assertThat(a.getVotes().get(0).getWeight()).isEqualTo(2.0));
-        assertThat(actual.decisions()).isEqualTo(expected.decisions());
-        assertThat(actual.answer()).isEqualTo(expected.answer());
+        assertThat(summary).contains("\"promptId\":\"p1\"").doesNotContain("the step's text")
+                .doesNotContain("\"steps\"").doesNotContain("\"requests\"").doesNotContain("What is 6 * 7?");
+        assertThat(json.changedEntries(tree)).extracting(SearchTreeJson.Entry::key)
+                .containsExactly("s/p1/r0.0", "r/p1/r0");
+        assertThat(json.changedEntries(tree)).isEmpty();
     }
 
     @Test
     void fieldsItDoesNotKnowAreIgnoredAndMissingOnesKeepTheirDefaults() {
-        final String json = "{\"promptId\":\"p9\",\"status\":\"ANSWERED\",\"answeredAt\":5,\"fieldFromANewerVersion\":[1,2]}";
+        final String text = "{\"format\":3,\"promptId\":\"p9\",\"status\":\"ANSWERED\",\"answeredAt\":5,"
+                + "\"fieldFromANewerVersion\":[1,2]}";
 
-        final SearchTree tree = serde.deserializer().deserialize("t", json.getBytes(StandardCharsets.UTF_8));
+        final SearchTree tree = serde.deserializer().deserialize("t", text.getBytes(StandardCharsets.UTF_8));
 
         assertThat(tree.promptId()).isEqualTo("p9");
         assertThat(tree.status()).isEqualTo(SearchTree.Status.ANSWERED);
         assertThat(tree.answeredAt()).isEqualTo(5);
         assertThat(tree.stepCount()).isZero();
         assertThat(tree.finishedSteps()).isEmpty();
+    }
+
+    @Test
+    void bytesThatAreNotASearchTreeFailAsASerializationError() {
+        assertThatThrownBy(() -> serde.deserializer().deserialize("t", "not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("Cannot read a search state");
     }
 }

@@ -1,27 +1,34 @@
 package dev.stepwise.topology;
 
-import static dev.stepwise.topology.TestEvents.T0;
-import static dev.stepwise.topology.TestEvents.beam;
-import static dev.stepwise.topology.TestEvents.budget;
-import static dev.stepwise.topology.TestEvents.errorStep;
-import static dev.stepwise.topology.TestEvents.prompt;
-import static dev.stepwise.topology.TestEvents.step;
-import static dev.stepwise.topology.TestEvents.verdict;
+import static dev.stepwise.search.testing.TestEvents.T0;
+import static dev.stepwise.search.testing.TestEvents.beam;
+import static dev.stepwise.search.testing.TestEvents.budget;
+import static dev.stepwise.search.testing.TestEvents.errorStep;
+import static dev.stepwise.search.testing.TestEvents.prompt;
+import static dev.stepwise.search.testing.TestEvents.step;
+import static dev.stepwise.search.testing.TestEvents.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.stepwise.schemas.avro.AnswerPublished;
 import dev.stepwise.schemas.avro.DeadLetter;
+import dev.stepwise.schemas.avro.PromptCancelled;
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.RevisionRequested;
 import dev.stepwise.schemas.avro.SearchAction;
 import dev.stepwise.schemas.avro.SearchDecision;
+import dev.stepwise.schemas.avro.SearchTimer;
 import dev.stepwise.schemas.avro.StepProposalRequested;
 import dev.stepwise.schemas.avro.StepProposed;
-import dev.stepwise.topology.search.SearchTree;
+import dev.stepwise.schemas.avro.VerificationKind;
+import dev.stepwise.schemas.avro.VerificationPlan;
+import dev.stepwise.schemas.avro.VerificationRequested;
+import dev.stepwise.search.SearchTree;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -86,16 +93,21 @@ class StepwiseTopologyTest {
 
         assertThat(description.subtopologies()).hasSize(2);
         assertThat(nodes).containsExactlyInAnyOrder(
-                "prompts-text-source", "text-ingress", "prompts-sink", "text-dead-letter-sink",
-                "prompts-source", "steps-proposed-source", "steps-verified-source", "search",
-                "steps-requested-sink", "revisions-requested-sink", "decisions-sink", "answers-sink",
-                "search-dead-letter-sink");
-        assertThat(stores).containsExactlyInAnyOrder("search-tree-store", "search-timer-store");
+                "prompts-text-source", "text-ingress", "prompts-sink", "text-dead-letter-sink", "text-answers-sink",
+                "prompts-source", "steps-proposed-source", "steps-verified-source", "search-timers-source",
+                "prompts-cancelled-source", "search",
+                "steps-requested-sink", "revisions-requested-sink", "verifications-requested-sink", "search-timers-sink",
+                "decisions-sink", "answers-sink", "search-dead-letter-sink");
+        assertThat(stores).containsExactlyInAnyOrder("search-tree-store", "search-entry-store", "search-timer-store");
         assertThat(description.toString())
                 .contains("topics: [stepwise.prompts.text]")
                 .contains("topics: [stepwise.prompts]")
                 .contains("topics: [stepwise.steps.proposed]")
                 .contains("topics: [stepwise.steps.verified]")
+                .contains("topics: [stepwise.search.timers]")
+                .contains("topics: [stepwise.prompts.cancelled]")
+                .contains("topic: stepwise.search.timers")
+                .contains("topic: stepwise.verifications.requested")
                 .contains("topic: stepwise.answers")
                 .contains("topic: stepwise.dead-letter");
     }
@@ -247,7 +259,20 @@ class StepwiseTopologyTest {
     }
 
     @Test
-    void aLostVerdictTimesOutAndThePromptIsStillAnswered() {
+    void proposalRequestsSayTheirSamplesAreToBeVerifiedStepByStep() {
+        fx.submit(prompt("p1", "q", beam(1, 2, 10, 0), budget(400, 1_000_000, null), T0), T0);
+
+        final StepProposalRequested request = fx.requests.readValue();
+        assertThat(request.getVerification()).isEqualTo(VerificationPlan.STEP);
+        assertThat(request.getRetry()).isZero();
+        // The proposer asks for those verifications with the steps: the topology sends none itself.
+        answerRequest("p1", "p1/r0", new double[] {0.9, 0.8}, new String[] {"5", "6"}, T0 + 10);
+        assertThat(fx.verifications.isEmpty()).isTrue();
+        assertThat(fx.answers.readValue().getAnswer()).isEqualTo("5");
+    }
+
+    @Test
+    void aLostVerdictIsAskedForAgainThroughTheLogAndThePromptWaitsForIt() {
         fx.submit(prompt("p1", "q", beam(1, 2, 10, 0), budget(400, 1_000_000, null), T0), T0);
         fx.propose(step("p1", "p1/r0", 0, "a", true, "5"), T0 + 10);
         fx.propose(step("p1", "p1/r0", 1, "b", true, "6"), T0 + 10);
@@ -255,10 +280,94 @@ class StepwiseTopologyTest {
 
         fx.wallClockTo(T0 + 10 + 15_000 + 500);
 
+        // The punctuator wrote a timer; the search acted when it read the timer back.
+        final TestRecord<String, SearchTimer> timer = fx.timersOut.readRecord();
+        assertThat(timer.key()).isEqualTo("p1");
+        assertThat(timer.value().getDueAt().toEpochMilli()).isEqualTo(T0 + 10 + 15_000);
+        final VerificationRequested again = fx.verifications.readValue();
+        assertThat(again.getStepId()).isEqualTo("p1/r0.0");
+        assertThat(again.getRequestId()).isEqualTo("p1/r0.0/step");
+        assertThat(again.getKind()).isEqualTo(VerificationKind.STEP);
+        assertThat(again.getRetry()).isEqualTo(1);
+        assertThat(again.getContext().getProblem()).isEqualTo("q");
+        assertThat(fx.answers.isEmpty()).isTrue();
+        assertThat(fx.drainDecisions()).extracting(SearchDecision::getAction)
+                .contains(SearchAction.RETRY).doesNotContain(SearchAction.VERDICT_TIMEOUT);
+
+        fx.verify(verdict("p1", "p1/r0.0", 0.9), T0 + 16_000);
+
+        assertThat(fx.answers.readValue().getAnswer()).isEqualTo("5");
+    }
+
+    @Test
+    void aReplyReadBeforeATimerIsUsedAndTheTimerAsksOnlyForWhatIsStillMissing() {
+        fx.submit(prompt("p1", "q", beam(1, 3, 10, 0), budget(400, 1_000_000, null), T0), T0);
+        for (int i = 0; i < 3; i++) {
+            fx.propose(step("p1", "p1/r0", i, "s" + i, true, Integer.toString(i)), T0 + 10);
+        }
+        // The topology comes back after 40 s: the verdict written before its timer is read first.
+        fx.verify(verdict("p1", "p1/r0.0", 0.9), T0 + 40_000);
+        fx.timer(SearchTimer.newBuilder().setPromptId("p1").setDueAt(Instant.ofEpochMilli(T0 + 15_010))
+                .setFiredAt(Instant.ofEpochMilli(T0 + 40_001)).build(), T0 + 40_001);
+
+        assertThat(fx.verifications.readValuesToList()).extracting(VerificationRequested::getStepId)
+                .containsExactly("p1/r0.1", "p1/r0.2");
+        assertThat(fx.answers.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aTimerReadBeforeAnythingIsDueChangesNothing() {
+        fx.submit(prompt("p1", "q", beam(1, 1, 10, 0), budget(400, 1_000_000, null), T0), T0);
+        fx.drainDecisions();
+        fx.requests.readValuesToList();
+
+        fx.timer(SearchTimer.newBuilder().setPromptId("p1").setDueAt(Instant.ofEpochMilli(T0 + 1))
+                .setFiredAt(Instant.ofEpochMilli(T0 + 2)).build(), T0 + 2);
+
+        assertThat(fx.requests.isEmpty()).isTrue();
+        assertThat(fx.decisions.isEmpty()).isTrue();
+        assertThat(fx.verifications.isEmpty()).isTrue();
+        assertThat(fx.deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anUndecodableTimerIsDeadLettered() {
+        fx.timerRaw("p1", new byte[] {9, 9}, T0);
+
+        assertThat(fx.deadLetters.readValue().getSourceTopic()).isEqualTo("stepwise.search.timers");
+    }
+
+    @Test
+    void aCancelledPromptStopsSpendingCallsAndIsAnsweredWithWhatItHas() {
+        fx.submit(prompt("p1", "q", beam(1, 2, 10, 0), budget(400, 1_000_000, null), T0), T0);
+        answerRequest("p1", "p1/r0", new double[] {0.9, 0.8}, null, T0 + 10);
+        fx.requests.readValuesToList();
+
+        fx.cancel(PromptCancelled.newBuilder().setPromptId("p1").setReason("the client disconnected")
+                .setRequestedBy("gateway-1").setCancelledAt(Instant.ofEpochMilli(T0 + 20)).build(), T0 + 20);
+
         final AnswerPublished answer = fx.answers.readValue();
-        assertThat(answer.getAnswer()).isEqualTo("6");
-        assertThat(fx.drainDecisions()).filteredOn(d -> d.getAction() == SearchAction.VERDICT_TIMEOUT).singleElement()
-                .satisfies(d -> assertThat(d.getStepIds()).containsExactly("p1/r0.0"));
+        assertThat(answer.getStopCause()).isEqualTo("cancelled");
+        assertThat(answer.getAnswer()).isNull();
+        assertThat(fx.drainDecisions()).extracting(SearchDecision::getAction).endsWith(SearchAction.CANCEL, SearchAction.STOP);
+        // Replies still in flight change nothing.
+        answerRequest("p1", "p1/r1", new double[] {0.9, 0.9}, new String[] {"5", "5"}, T0 + 30);
+        assertThat(fx.answers.isEmpty()).isTrue();
+        assertThat(fx.requests.isEmpty()).isTrue();
+    }
+
+    @Test
+    void everyDecisionSaysWhereTheSearchStandsInNumbersOnly() {
+        fx.submit(prompt("p1", "q", beam(1, 2, 10, 0), budget(400, 1_000_000, null), T0), T0);
+        answerRequest("p1", "p1/r0", new double[] {0.9, 0.8}, null, T0 + 10);
+
+        final List<SearchDecision> decisions = fx.drainDecisions();
+        assertThat(decisions).allSatisfy(d -> assertThat(d.getProgress()).isNotNull());
+        final SearchDecision expand = decisions.stream().filter(d -> d.getAction() == SearchAction.EXPAND).findFirst()
+                .orElseThrow();
+        assertThat(expand.getProgress().getDepth()).isEqualTo(1);
+        assertThat(expand.getProgress().getModelCalls()).isEqualTo(4);
+        assertThat(expand.getProgress().getChainsAlive()).isEqualTo(1);
     }
 
     @Test
@@ -324,12 +433,12 @@ class StepwiseTopologyTest {
         fx.submit(prompt("p1", "q", beam(1, 1, 10, 0), budget(400, 1_000_000, null), T0), T0);
         fx.submit(prompt("p2", "q", beam(1, 1, 10, 0), budget(400, 1_000_000, null), T0 + 5), T0 + 5);
 
-        assertThat(fx.timers().get(SearchProcessor.timerKey(T0 + 30_000, "p1"))).isEqualTo("p1");
-        assertThat(fx.timers().get(SearchProcessor.timerKey(T0 + 5 + 30_000, "p2"))).isEqualTo("p2");
+        assertThat(fx.timers().get(WakeUps.key(T0 + 30_000, "p1"))).isEqualTo("p1");
+        assertThat(fx.timers().get(WakeUps.key(T0 + 5 + 30_000, "p2"))).isEqualTo("p2");
         fx.propose(step("p1", "p1/r0", 0, "a", true, "1"), T0 + 10);
 
-        assertThat(fx.timers().get(SearchProcessor.timerKey(T0 + 30_000, "p1"))).isNull();
-        assertThat(fx.timers().get(SearchProcessor.timerKey(T0 + 10 + 15_000, "p1"))).isEqualTo("p1");
+        assertThat(fx.timers().get(WakeUps.key(T0 + 30_000, "p1"))).isNull();
+        assertThat(fx.timers().get(WakeUps.key(T0 + 10 + 15_000, "p1"))).isEqualTo("p1");
         assertThat(fx.trees().get("p1").wakeAt()).isEqualTo(T0 + 10 + 15_000);
     }
 
@@ -340,12 +449,13 @@ class StepwiseTopologyTest {
         final TestRecord<String, PromptSubmitted> prompt = fx.promptsOut.readRecord();
         assertThat(prompt.key()).isEqualTo("my-question");
         assertThat(prompt.value().getText()).isEqualTo("What is 2 + 2?");
-        assertThat(prompt.value().getStrategy()).isEqualTo(fx.config.defaultStrategy());
+        assertThat(prompt.value().getStrategy()).isEqualTo(StrategyRegistry.standard().toAvro(fx.config.defaultStrategy()));
         assertThat(prompt.value().getBudget()).isEqualTo(fx.config.defaultBudget());
         assertThat(prompt.value().getSubmittedAt().toEpochMilli()).isEqualTo(T0);
         final StepProposalRequested request = fx.requests.readValue();
         assertThat(request.getPromptId()).isEqualTo("my-question");
-        assertThat(request.getSamples()).isEqualTo(3);
+        // The default strategy, auto, first probes the first step with four samples.
+        assertThat(request.getSamples()).isEqualTo(4);
     }
 
     @Test
@@ -366,8 +476,8 @@ class StepwiseTopologyTest {
 
         final PromptSubmitted prompt = fx.promptsOut.readValue();
         assertThat(prompt.getStrategy().getName()).isEqualTo("best-of-n");
-        assertThat(prompt.getStrategy().getBeamWidth()).isEqualTo(4);
         assertThat(prompt.getStrategy().getMaxDepth()).isEqualTo(8);
+        assertThat(prompt.getStrategy().getParams()).containsEntry("n", "4").containsEntry("max-depth", "8");
         assertThat(prompt.getBudget().getMaxModelCalls()).isEqualTo(50);
         assertThat(prompt.getBudget().getMaxTokens()).isEqualTo(9000);
         assertThat(prompt.getBudget().getDeadline().toEpochMilli()).isEqualTo(T0 + 20_000);
@@ -407,8 +517,20 @@ class StepwiseTopologyTest {
         assertThat(letters.get(1).getOffset()).isEqualTo(1);
         assertThat(fx.promptsOut.readValuesToList()).extracting(PromptSubmitted::getPromptId).containsExactly("good");
 
+        // Every rejected prompt is answered with its reason, so its sender need not read the dead letters.
+        final List<AnswerPublished> rejected = fx.answers.readValuesToList();
+        assertThat(rejected).extracting(AnswerPublished::getPromptId)
+                .containsExactly("empty", "json", "strategy", "budget", "numbers", "encoding");
+        assertThat(rejected).allSatisfy(a -> {
+            assertThat(a.getAnswer()).isNull();
+            assertThat(a.getStopCause()).isEqualTo("rejected");
+            assertThat(a.getError()).isNotBlank();
+        });
+        assertThat(rejected.get(2).getError()).contains("Unknown strategy 'mcts'");
+
         final StepProposalRequested request = fx.requests.readValue();
-        answerRequest("good", request.getRequestId(), new double[] {0.9, 0.9, 0.9}, new String[] {"2", "2", "2"}, at + 10);
+        answerRequest("good", request.getRequestId(), new double[] {0.9, 0.9, 0.9, 0.9}, new String[] {"2", "2", "2", "2"},
+                at + 10);
         assertThat(fx.answers.readValue().getAnswer()).isEqualTo("2");
     }
 
@@ -445,7 +567,12 @@ class StepwiseTopologyTest {
         assertThat(letters.get(0).getError()).startsWith("Rejected stepwise.prompts[0]@0: ");
 
         answerRequest("good", "good/r0", new double[] {0.9}, new String[] {"x"}, T0 + 10);
-        assertThat(fx.answers.readValuesToList()).extracting(AnswerPublished::getPromptId).containsExactly("good");
+        // Prompts that decoded are answered with why they were rejected, under their prompt id; undecodable bytes
+        // name no prompt, and a record under another key is not answered: its prompt id is another submission's.
+        final List<AnswerPublished> answers = fx.answers.readValuesToList();
+        assertThat(answers).extracting(AnswerPublished::getPromptId).containsExactly("e", "b", "s", "good");
+        assertThat(answers.subList(0, 3)).allSatisfy(a -> assertThat(a.getStopCause()).isEqualTo("rejected"));
+        assertThat(answers.get(3).getAnswer()).isEqualTo("x");
     }
 
     @Test
@@ -464,7 +591,7 @@ class StepwiseTopologyTest {
         fx.propose(step("p1", "p1/r0", 0, "a"), T0 + 1);
         fx.verify(verdict("p1", "p1/r0.1", 0.7), T0 + 2);
 
-        final SearchTree tree = fx.trees().get("p1");
+        final SearchTree tree = fx.tree("p1");
         assertThat(tree.promptId()).isEqualTo("p1");
         assertThat(tree.stepCount()).isEqualTo(1);
         assertThat(tree.callsMade()).isEqualTo(2);

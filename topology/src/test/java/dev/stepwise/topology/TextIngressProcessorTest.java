@@ -2,15 +2,17 @@ package dev.stepwise.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.stepwise.schemas.avro.AnswerPublished;
 import dev.stepwise.schemas.avro.DeadLetter;
 import dev.stepwise.schemas.avro.PromptSubmitted;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import dev.stepwise.topology.ingress.PromptValidator;
 import dev.stepwise.topology.ingress.TextPromptParser;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +22,8 @@ class TextIngressProcessorTest {
     private final TopologyConfig config = TopologyConfig.of(Map.of());
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final TextIngressProcessor processor = new TextIngressProcessor(
-            new TextPromptParser(config.defaultStrategy(), config.defaultBudget()), new PromptValidator(config.limits()));
+            new TextPromptParser(StrategyRegistry.standard(), config.defaultStrategy(), config.defaultBudget()),
+            new PromptValidator(config.limits(), StrategyRegistry.standard()));
 
     @BeforeEach
     void init() {
@@ -55,10 +58,19 @@ class TextIngressProcessorTest {
     }
 
     @Test
-    void anInvalidPromptGoesToTheDeadLetterSinkWithWhereItCameFrom() {
+    void anInvalidPromptGoesToTheDeadLetterSinkWithWhereItCameFromAndIsAnsweredWithTheReason() {
         processor.process(new Record<>(utf8("k2"), utf8("{\"text\": \"\"}"), 1_000L));
 
-        assertThat(context.forwarded()).singleElement().satisfies(f -> {
+        assertThat(context.forwarded()).hasSize(2);
+        assertThat(context.forwarded().get(1)).satisfies(f -> {
+            assertThat(f.childName()).contains(StepwiseTopology.TEXT_ANSWERS_SINK);
+            assertThat(f.record().key()).isEqualTo("k2");
+            final AnswerPublished answer = (AnswerPublished) f.record().value();
+            assertThat(answer.getAnswer()).isNull();
+            assertThat(answer.getStopCause()).isEqualTo("rejected");
+            assertThat(answer.getError()).contains("empty");
+        });
+        assertThat(context.forwarded().get(0)).satisfies(f -> {
             assertThat(f.childName()).contains(StepwiseTopology.TEXT_DEAD_LETTER_SINK);
             final DeadLetter letter = (DeadLetter) f.record().value();
             assertThat(letter.getErrorType()).isEqualTo("empty-text");

@@ -22,6 +22,7 @@ class TopologyAppTest {
                 .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100)
                 .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1)
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L)
                 .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1)
                 .containsEntry(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
                 .containsEntry("consumer.session.timeout.ms", 10_000)

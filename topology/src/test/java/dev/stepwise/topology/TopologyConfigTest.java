@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepwise.schemas.avro.Budget;
-import dev.stepwise.schemas.avro.Strategy;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -16,6 +16,7 @@ class TopologyConfigTest {
         final TopologyConfig config = TopologyConfig.of(Map.of());
 
         assertThat(config.applicationId()).isEqualTo("stepwise-topology");
+        assertThat(config.getString(TopologyConfig.APPLICATION_ID)).isNull();
         assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
         assertThat(config.topics().prompts().name()).isEqualTo("stepwise.prompts");
         assertThat(config.getInt(TopologyConfig.REPLICATION_FACTOR)).isEqualTo(-1);
@@ -25,17 +26,11 @@ class TopologyConfigTest {
         assertThat(config.searchSettings().acceptThreshold()).isEqualTo(0.5);
         assertThat(config.searchSettings().tombstoneRetentionMs()).isEqualTo(3_600_000L);
         assertThat(config.punctuateInterval().toMillis()).isEqualTo(500L);
-        assertThat(config.limits().maxBeamWidth()).isEqualTo(16);
-        assertThat(config.limits().maxBranching()).isEqualTo(16);
-        assertThat(config.limits().maxDepth()).isEqualTo(512);
+        assertThat(config.treeCacheSteps()).isEqualTo(50_000);
         assertThat(config.limits().maxModelCalls()).isEqualTo(100_000);
         assertThat(config.limits().maxTokens()).isEqualTo(100_000_000L);
-        final Strategy strategy = config.defaultStrategy();
-        assertThat(strategy.getName()).isEqualTo("beam");
-        assertThat(strategy.getBeamWidth()).isEqualTo(2);
-        assertThat(strategy.getBranching()).isEqualTo(3);
-        assertThat(strategy.getMaxDepth()).isEqualTo(40);
-        assertThat(strategy.getMaxRevisions()).isEqualTo(2);
+        // The default strategy's parameters are the registry's, not this config's.
+        assertThat(config.defaultStrategy()).isEqualTo(StrategyRegistry.standard().resolve("auto", Map.of()));
         final Budget budget = config.defaultBudget();
         assertThat(budget.getMaxModelCalls()).isEqualTo(400);
         assertThat(budget.getMaxTokens()).isEqualTo(1_000_000L);
@@ -49,25 +44,25 @@ class TopologyConfigTest {
                 "topic.prefix", "t1",
                 "search.verdict.timeout.ms", "2000",
                 "search.accept.threshold", "0.75",
+                "search.tree.cache.steps", "0",
                 "default.strategy", "best-of-n",
-                "default.beam.width", "4",
                 "streams.num.standby.replicas", "1"));
 
         assertThat(config.applicationId()).isEqualTo("my-app");
         assertThat(config.topics().answers().name()).isEqualTo("t1.answers");
         assertThat(config.searchSettings().verdictTimeoutMs()).isEqualTo(2000L);
         assertThat(config.searchSettings().acceptThreshold()).isEqualTo(0.75);
-        assertThat(config.defaultStrategy().getName()).isEqualTo("best-of-n");
-        assertThat(config.defaultStrategy().getBeamWidth()).isEqualTo(4);
+        assertThat(config.treeCacheSteps()).isZero();
+        assertThat(config.defaultStrategy().name()).isEqualTo("best-of-n");
         assertThat(config.streamsOverrides()).containsEntry("num.standby.replicas", "1");
     }
 
     @Test
-    void theDefaultStrategyIsAFreshObjectEachTime() {
-        final TopologyConfig config = TopologyConfig.of(Map.of());
-        config.defaultStrategy().setBeamWidth(9);
-
-        assertThat(config.defaultStrategy().getBeamWidth()).isEqualTo(2);
+    void theApplicationIdFollowsTheTopicPrefixSoTwoDeploymentsNeverShareAStreamsGroup() {
+        assertThat(TopologyConfig.of(Map.of("topic.prefix", "team-a")).applicationId()).isEqualTo("team-a-topology");
+        assertThat(TopologyConfig.of(Map.of("topic.prefix", "team-b")).applicationId()).isEqualTo("team-b-topology");
+        assertThat(TopologyConfig.of(Map.of("topic.prefix", "team-b", "application.id", "mine")).applicationId())
+                .isEqualTo("mine");
     }
 
     @Test
@@ -95,9 +90,13 @@ class TopologyConfigTest {
     }
 
     @Test
+    void aNegativeTreeCacheIsRejected() {
+        assertThatThrownBy(() -> TopologyConfig.of(Map.of("search.tree.cache.steps", "-1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("search.tree.cache.steps");
+    }
+
+    @Test
     void defaultsAboveTheLimitsAreRejected() {
-        assertThatThrownBy(() -> TopologyConfig.of(Map.of("default.beam.width", "20")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("limits.max.beam.width");
         assertThatThrownBy(() -> TopologyConfig.of(Map.of("limits.max.model.calls", "100")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("default.max.model.calls");
     }
@@ -105,7 +104,7 @@ class TopologyConfigTest {
     @Test
     void aDefaultBudgetThatCannotPayForOneSampleIsRejected() {
         assertThatThrownBy(() -> TopologyConfig.of(Map.of("default.max.model.calls", "1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("at least one sample");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("at least one verified sample");
     }
 
     @Test
@@ -114,10 +113,10 @@ class TopologyConfigTest {
                 .allSatisfy(key -> assertThat(key.documentation).isNotBlank());
         assertThat(TopologyConfig.configDef().names()).contains("application.id", "state.dir",
                 "search.default.timeout.ms", "search.verdict.timeout.ms", "search.proposal.timeout.ms",
-                "search.punctuate.interval.ms", "search.accept.threshold", "limits.max.beam.width",
-                "limits.max.branching", "limits.max.depth", "limits.max.model.calls", "limits.max.tokens",
-                "default.strategy", "default.beam.width", "default.branching", "default.max.depth",
-                "default.max.revisions", "default.max.model.calls", "default.max.tokens", "bootstrap.servers",
-                "schema.registry.url");
+                "search.punctuate.interval.ms", "search.accept.threshold", "limits.max.model.calls",
+                "limits.max.tokens", "default.strategy", "default.max.model.calls", "default.max.tokens",
+                "bootstrap.servers", "schema.registry.url");
+        // Strategy parameters are declared in the strategy registry, not here.
+        assertThat(TopologyConfig.configDef().names()).doesNotContain("default.beam.width", "limits.max.beam.width");
     }
 }

@@ -2,17 +2,23 @@ package dev.stepwise.topology;
 
 import dev.stepwise.schemas.avro.AnswerPublished;
 import dev.stepwise.schemas.avro.DeadLetter;
+import dev.stepwise.schemas.avro.PromptCancelled;
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.RevisionRequested;
 import dev.stepwise.schemas.avro.SearchDecision;
+import dev.stepwise.schemas.avro.SearchTimer;
 import dev.stepwise.schemas.avro.StepProposalRequested;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.avro.StepVerified;
+import dev.stepwise.schemas.avro.VerificationRequested;
 import dev.stepwise.schemas.serde.AvroSerdes;
 import dev.stepwise.schemas.serde.InMemorySchemaRegistry;
 import dev.stepwise.schemas.topics.Topic;
 import dev.stepwise.schemas.topics.Topics;
-import dev.stepwise.topology.search.SearchTree;
+import dev.stepwise.search.SearchTree;
+import dev.stepwise.search.SearchTreeJson;
+import dev.stepwise.search.strategy.StrategyRegistry;
+import dev.stepwise.search.testing.TestEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,8 +53,12 @@ final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, byte[]> prompts;
     private final TestInputTopic<String, byte[]> steps;
     private final TestInputTopic<String, byte[]> verdicts;
+    private final TestInputTopic<String, byte[]> timers;
+    private final TestInputTopic<String, byte[]> cancellations;
     final TestOutputTopic<String, StepProposalRequested> requests;
     final TestOutputTopic<String, RevisionRequested> revisions;
+    final TestOutputTopic<String, VerificationRequested> verifications;
+    final TestOutputTopic<String, SearchTimer> timersOut;
     final TestOutputTopic<String, SearchDecision> decisions;
     final TestOutputTopic<String, AnswerPublished> answers;
     final TestOutputTopic<String, DeadLetter> deadLetters;
@@ -73,8 +83,12 @@ final class TopologyFixture implements AutoCloseable {
         prompts = driver.createInputTopic(topics.prompts().name(), keys, bytes);
         steps = driver.createInputTopic(topics.stepsProposed().name(), keys, bytes);
         verdicts = driver.createInputTopic(topics.stepsVerified().name(), keys, bytes);
+        timers = driver.createInputTopic(topics.searchTimers().name(), keys, bytes);
+        cancellations = driver.createInputTopic(topics.promptsCancelled().name(), keys, bytes);
         requests = output(topics.proposalRequests());
         revisions = output(topics.revisionRequests());
+        verifications = output(topics.verificationRequests());
+        timersOut = output(topics.searchTimers());
         decisions = output(topics.decisions());
         answers = output(topics.answers());
         deadLetters = output(topics.deadLetter());
@@ -121,6 +135,19 @@ final class TopologyFixture implements AutoCloseable {
         verdicts.pipeInput(verdict.getPromptId(), encode(topics.stepsVerified(), verdict), at);
     }
 
+    /** A timer record, as the punctuator writes them, read at {@code at}. */
+    void timer(final SearchTimer timer, final long at) {
+        timers.pipeInput(timer.getPromptId(), encode(topics.searchTimers(), timer), at);
+    }
+
+    void cancel(final PromptCancelled cancel, final long at) {
+        cancellations.pipeInput(cancel.getPromptId(), encode(topics.promptsCancelled(), cancel), at);
+    }
+
+    void timerRaw(final String key, final byte[] value, final long at) {
+        timers.pipeInput(key, value, at);
+    }
+
     /** Moves the wall clock to {@code at}, running the punctuator as often as it is due. */
     void wallClockTo(final long at) {
         final long now = TestEvents.T0 + elapsed;
@@ -132,8 +159,19 @@ final class TopologyFixture implements AutoCloseable {
 
     private long elapsed;
 
+    /** The trees' summaries (a summary has no steps, requests or early verdicts: see {@link #tree}). */
     KeyValueStore<String, SearchTree> trees() {
         return driver.getKeyValueStore(StepwiseTopology.SEARCH_TREE_STORE);
+    }
+
+    /** The stored entries of the trees (steps, requests, early verdicts, problems), as JSON. */
+    KeyValueStore<String, byte[]> entries() {
+        return driver.getKeyValueStore(StepwiseTopology.SEARCH_ENTRY_STORE);
+    }
+
+    /** The tree of {@code promptId} as stored (summary and entries), read as the topology reads it, or null. */
+    SearchTree tree(final String promptId) {
+        return new SearchTrees(trees(), entries(), new SearchTreeJson(StrategyRegistry.standard()), 0).get(promptId);
     }
 
     KeyValueStore<String, String> timers() {

@@ -71,17 +71,13 @@ class TopologyIT {
     private final List<AnswerPublished> answers = new ArrayList<>();
     private final List<DeadLetter> deadLetters = new ArrayList<>();
 
+    private String applicationId;
+
     @BeforeEach
     void startTopology(final TestInfo test) {
         topics = SharedInfra.freshTopics(test.getTestMethod().orElseThrow().getName(), 1);
         serdes = new AvroSerdes(SharedInfra.registryClient());
-        final TopologyConfig config = TopologyConfig.of(Map.of(
-                CommonConfig.BOOTSTRAP_SERVERS, SharedInfra.bootstrapServers(),
-                CommonConfig.SCHEMA_REGISTRY_URL, SharedInfra.registryUrl(),
-                CommonConfig.TOPIC_PREFIX, topics.prefix(),
-                CommonConfig.TOPIC_PARTITIONS, topics.partitions(),
-                TopologyConfig.APPLICATION_ID, SharedInfra.uniqueName("topology"),
-                TopologyConfig.STATE_DIR, stateDir.toString()));
+        applicationId = SharedInfra.uniqueName("topology");
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrapServers(),
@@ -92,8 +88,22 @@ class TopologyIT {
                 new TopicPartition(topics.deadLetter().name(), 0));
         consumer.assign(outputs);
         consumer.seekToBeginning(outputs);
-        app = TopologyApp.create(config, false, SharedInfra.registryClient());
+        app = TopologyApp.create(config(Map.of()), false, SharedInfra.registryClient());
         app.start();
+    }
+
+    /** The topology's config for this test's topics, application id and state dir, plus {@code overrides}. */
+    private TopologyConfig config(final Map<String, Object> overrides) {
+        final Map<String, Object> config = new java.util.HashMap<>(Map.of(
+                CommonConfig.BOOTSTRAP_SERVERS, SharedInfra.bootstrapServers(),
+                CommonConfig.SCHEMA_REGISTRY_URL, SharedInfra.registryUrl(),
+                CommonConfig.TOPIC_PREFIX, topics.prefix(),
+                CommonConfig.TOPIC_PARTITIONS, topics.partitions(),
+                CommonConfig.TOPIC_AGENT_PARTITIONS, topics.agentPartitions(),
+                TopologyConfig.APPLICATION_ID, applicationId,
+                TopologyConfig.STATE_DIR, stateDir.toString()));
+        config.putAll(overrides);
+        return TopologyConfig.of(config);
     }
 
     @AfterEach
@@ -135,15 +145,124 @@ class TopologyIT {
         send(topics.promptsText().name(), "t1", "{\"text\": \"x\", \"strategy\": \"mcts\"}".getBytes(StandardCharsets.UTF_8));
         send(topics.promptsText().name(), "t2", "What is 40 + 2?".getBytes(StandardCharsets.UTF_8));
 
-        await().atMost(WAIT).until(() -> playUntil(() -> deadLetters.size() >= 2 && !answers.isEmpty()));
+        // t1 is rejected and answered with the reason, so its client need not read the dead-letter topic;
+        // the two answers come from different partitions, in either order.
+        await().atMost(WAIT).until(() -> playUntil(() -> deadLetters.size() >= 2 && answers.size() >= 2));
 
         assertThat(deadLetters).extracting(DeadLetter::getErrorType)
                 .containsExactlyInAnyOrder("wrong-magic-byte", "unknown-strategy");
         assertThat(deadLetters).filteredOn(d -> d.getErrorType().equals("wrong-magic-byte")).singleElement()
                 .satisfies(d -> assertThat(StandardCharsets.UTF_8.decode(d.getValue().duplicate()).toString())
                         .isEqualTo("not avro at all"));
-        assertThat(answers).extracting(AnswerPublished::getPromptId).containsExactly("t2");
+        assertThat(answers).extracting(AnswerPublished::getPromptId).containsExactlyInAnyOrder("t1", "t2");
+        assertThat(answers).filteredOn(a -> a.getPromptId().equals("t1")).singleElement().satisfies(a -> {
+            assertThat(a.getAnswer()).isNull();
+            assertThat(a.getStopCause()).isEqualTo("rejected");
+            assertThat(a.getError()).contains("mcts");
+        });
+        assertThat(answers).filteredOn(a -> a.getPromptId().equals("t2")).singleElement()
+                .satisfies(a -> assertThat(a.getAnswer()).isEqualTo("42"));
         assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    /**
+     * The topology is down while the proposer's steps and the verifier's verdicts are written, and stays
+     * down longer than its timeouts. When it comes back, its timers are due at once; but they go through
+     * the log, so it reads the replies written before them first: nothing is asked again, nothing is
+     * judged without its verdict, and the answer is what it would have been without the pause.
+     */
+    @Test
+    void repliesWrittenWhileTheTopologyWasDownAreReadBeforeItsTimersWhenItComesBack() throws Exception {
+        app.close(Duration.ofSeconds(30));
+        // Short enough to be due on restart, long enough that the levels played after it never time out: with
+        // 1.5 s, a loaded CI machine once took longer to play a later level and the search asked again (16 calls).
+        final Map<String, Object> shortTimeouts = Map.of(TopologyConfig.SEARCH_VERDICT_TIMEOUT_MS, 4_000L,
+                TopologyConfig.SEARCH_PROPOSAL_TIMEOUT_MS, 4_000L);
+        app = TopologyApp.create(config(shortTimeouts), false, SharedInfra.registryClient());
+        app.start();
+        send(topics.prompts(), "p1", prompt("p1", "What is 6 * 7?"));
+        await().atMost(WAIT).until(() -> {
+            for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.topic().equals(topics.proposalRequests().name())) {
+                    requests.add(decode(topics.proposalRequests(), record.value()));
+                }
+            }
+            return !requests.isEmpty();
+        });
+
+        app.close(Duration.ofSeconds(30));
+        play(requests.get(0));
+        // Not a readiness wait: the pause must outlast both timeouts, so that the timers are due on restart.
+        Thread.sleep(6_000);
+        app = TopologyApp.create(config(shortTimeouts), false, SharedInfra.registryClient());
+        app.start();
+        await().atMost(WAIT).until(() -> playUntil(() -> !answers.isEmpty()));
+
+        assertThat(answers).singleElement().satisfies(a -> {
+            assertThat(a.getAnswer()).isEqualTo("42");
+            assertThat(a.getModelCalls()).isEqualTo(2 * 2 + 2 * 2 * 2);
+        });
+        assertThat(readAll(topics.decisions())).extracting(d -> d.getAction().name())
+                .contains("KEEP", "STOP").doesNotContain("RETRY", "WAIT", "VERDICT_TIMEOUT");
+        assertThat(readAll(topics.verificationRequests())).as("verifications the topology asked for again").isEmpty();
+    }
+
+    /**
+     * The topology stops halfway through a search and comes back with its local state wiped ({@code --reset}):
+     * Kafka Streams rebuilds the search's summary and its steps, requests and verdicts from the changelogs, and
+     * the search goes on to the answer it would have given without the restart, asking for nothing again.
+     */
+    @Test
+    void aSearchGoesOnToTheSameAnswerAfterItsStateIsRestoredFromTheChangelogs() throws Exception {
+        send(topics.prompts(), "p1", prompt("p1", "What is 6 * 7?"));
+        await().atMost(WAIT).until(() -> {
+            for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.topic().equals(topics.proposalRequests().name())) {
+                    final StepProposalRequested request = decode(topics.proposalRequests(), record.value());
+                    requests.add(request);
+                    if (request.getDepth() == 0) {
+                        play(request);
+                    }
+                }
+            }
+            // Requests for depth 1 are committed with the state that decided them: the first level is in the changelogs.
+            return requests.stream().anyMatch(r -> r.getDepth() == 1);
+        });
+
+        app.close(Duration.ofSeconds(30));
+        app = TopologyApp.create(config(Map.of()), true, SharedInfra.registryClient());
+        app.start();
+        for (final StepProposalRequested request : requests) {
+            if (request.getDepth() == 1) {
+                play(request);
+            }
+        }
+        await().atMost(WAIT).until(() -> playUntil(() -> !answers.isEmpty()));
+
+        assertThat(answers).singleElement().satisfies(a -> {
+            assertThat(a.getAnswer()).isEqualTo("42");
+            assertThat(a.getModelCalls()).isEqualTo(2 * 2 + 2 * 2 * 2);
+        });
+        assertThat(readAll(topics.decisions())).extracting(d -> d.getAction().name()).contains("KEEP", "STOP")
+                .doesNotContain("RETRY", "WAIT");
+        assertThat(deadLetters).isEmpty();
+    }
+
+    /** Every committed record of {@code topic} so far. */
+    private <V extends SpecificRecord> List<V> readAll(final Topic<V> topic) {
+        final List<V> values = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            final TopicPartition partition = new TopicPartition(topic.name(), 0);
+            reader.assign(List.of(partition));
+            reader.seekToBeginning(List.of(partition));
+            final long end = reader.endOffsets(List.of(partition)).get(partition);
+            while (reader.position(partition) < end) {
+                reader.poll(Duration.ofMillis(200)).forEach(r -> values.add(decode(topic, r.value())));
+            }
+        }
+        return values;
     }
 
     /**

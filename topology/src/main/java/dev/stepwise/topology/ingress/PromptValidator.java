@@ -2,10 +2,9 @@ package dev.stepwise.topology.ingress;
 
 import dev.stepwise.schemas.avro.Budget;
 import dev.stepwise.schemas.avro.PromptSubmitted;
-import dev.stepwise.schemas.avro.Strategy;
 import dev.stepwise.schemas.deadletter.RejectedInputException;
-import dev.stepwise.topology.search.SearchPolicy;
-import dev.stepwise.topology.search.Strategies;
+import dev.stepwise.search.SearchEngine;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -21,11 +20,11 @@ public final class PromptValidator {
     /** A text prompt that starts with '{' is not a valid JSON prompt object. */
     public static final String MALFORMED_JSON = "malformed-json";
     /** The strategy name is not one the topology knows. */
-    public static final String UNKNOWN_STRATEGY = "unknown-strategy";
+    public static final String UNKNOWN_STRATEGY = StrategyRegistry.UNKNOWN_STRATEGY;
     /** A budget number is out of range or has the wrong type. */
     public static final String INVALID_BUDGET = "invalid-budget";
-    /** A strategy number is out of range or has the wrong type. */
-    public static final String INVALID_STRATEGY = "invalid-strategy";
+    /** A strategy parameter is unknown, out of range or has the wrong type. */
+    public static final String INVALID_STRATEGY = StrategyRegistry.INVALID_STRATEGY;
     /** The prompt id is blank or too long. */
     public static final String INVALID_PROMPT_ID = "invalid-prompt-id";
     /** The record key is not the prompt id, so the prompt's events would land on another partition than its state. */
@@ -37,9 +36,11 @@ public final class PromptValidator {
     public static final int MAX_PROMPT_ID_LENGTH = 200;
 
     private final PromptLimits limits;
+    private final StrategyRegistry strategies;
 
-    public PromptValidator(final PromptLimits limits) {
+    public PromptValidator(final PromptLimits limits, final StrategyRegistry strategies) {
         this.limits = Objects.requireNonNull(limits, "limits");
+        this.strategies = Objects.requireNonNull(strategies, "strategies");
     }
 
     /**
@@ -60,23 +61,14 @@ public final class PromptValidator {
         if (prompt.getText() == null || prompt.getText().isBlank()) {
             throw new RejectedInputException(EMPTY_TEXT, "Prompt " + promptId + " has no text");
         }
-        validateStrategy(prompt.getStrategy());
+        // The registry resolves the strategy as the search will: an unknown name or parameter, or a value out
+        // of its declared range, fails here with the registry's message.
+        strategies.resolve(prompt.getStrategy());
         validateBudget(prompt.getBudget(), prompt.getSubmittedAt().toEpochMilli());
     }
 
-    private void validateStrategy(final Strategy strategy) {
-        if (!Strategies.NAMES.contains(strategy.getName())) {
-            throw new RejectedInputException(UNKNOWN_STRATEGY,
-                    "Unknown strategy '" + strategy.getName() + "'; known: " + String.join(", ", Strategies.NAMES));
-        }
-        requireRange(INVALID_STRATEGY, "strategy.beamWidth", strategy.getBeamWidth(), 1, limits.maxBeamWidth());
-        requireRange(INVALID_STRATEGY, "strategy.branching", strategy.getBranching(), 1, limits.maxBranching());
-        requireRange(INVALID_STRATEGY, "strategy.maxDepth", strategy.getMaxDepth(), 1, limits.maxDepth());
-        requireRange(INVALID_STRATEGY, "strategy.maxRevisions", strategy.getMaxRevisions(), 0, limits.maxRevisions());
-    }
-
     private void validateBudget(final Budget budget, final long submittedAt) {
-        requireRange(INVALID_BUDGET, "budget.maxModelCalls", budget.getMaxModelCalls(), SearchPolicy.CALLS_PER_SAMPLE,
+        requireRange(INVALID_BUDGET, "budget.maxModelCalls", budget.getMaxModelCalls(), SearchEngine.MIN_MODEL_CALLS,
                 limits.maxModelCalls());
         requireRange(INVALID_BUDGET, "budget.maxTokens", budget.getMaxTokens(), 1, limits.maxTokens());
         if (budget.getDeadline() != null && budget.getDeadline().toEpochMilli() <= submittedAt) {

@@ -10,9 +10,13 @@ import dev.stepwise.schemas.avro.Budget;
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.Strategy;
 import dev.stepwise.schemas.deadletter.RejectedInputException;
+import dev.stepwise.search.strategy.ResolvedStrategy;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,19 +24,19 @@ import java.util.Set;
  * Turns a {@code prompts.text} value into a {@link PromptSubmitted}: either plain text (the whole
  * value is the question) or, when it starts with '{', a JSON object
  *
- * <pre>{"text": "...", "strategy": "beam" | {"name", "beam_width", "branching", "max_depth", "max_revisions"},
+ * <pre>{"text": "...", "strategy": "beam" | {"name": "beam", "beam_width": 4, ...},
  *  "budget": {"max_model_calls", "max_tokens", "deadline_ms"}, "requester": "..."}</pre>
  *
- * <p>Unset fields take the service defaults. Unknown fields are rejected rather than ignored, so
- * that a typo ({@code "budjet"}) does not silently run a search with the default budget. The
- * result is not yet validated against the limits: {@link PromptValidator} does that for every
- * prompt, whatever its source.
+ * <p>A strategy object holds its name and any of that strategy's parameters as the strategy registry
+ * declares them (snake or kebab case: {@code beam_width} or {@code beam-width}). Unset fields take the
+ * service defaults. Unknown fields are rejected rather than ignored, so that a typo ({@code "budjet"},
+ * {@code "beam_widht"}) does not silently run a search with the default. The budget is not yet
+ * validated against the limits: {@link PromptValidator} does that for every prompt, whatever its source.
  */
 public final class TextPromptParser {
 
     private static final String DEFAULT_REQUESTER = "anonymous";
     private static final Set<String> TOP_FIELDS = Set.of("text", "strategy", "budget", "requester");
-    private static final Set<String> STRATEGY_FIELDS = Set.of("name", "beam_width", "branching", "max_depth", "max_revisions");
     private static final Set<String> BUDGET_FIELDS = Set.of("max_model_calls", "max_tokens", "deadline_ms");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -40,15 +44,19 @@ public final class TextPromptParser {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private final Strategy defaultStrategy;
+    private final StrategyRegistry strategies;
+    private final ResolvedStrategy defaultStrategy;
     private final Budget defaultBudget;
 
     /**
-     * @param defaultStrategy strategy of a prompt that sets none (copied, never modified)
+     * @param strategies      the registry that declares the strategies and their parameters
+     * @param defaultStrategy strategy of a prompt that names none
      * @param defaultBudget   budget of a prompt that sets none (copied, never modified)
      */
-    public TextPromptParser(final Strategy defaultStrategy, final Budget defaultBudget) {
-        this.defaultStrategy = Strategy.newBuilder(Objects.requireNonNull(defaultStrategy)).build();
+    public TextPromptParser(final StrategyRegistry strategies, final ResolvedStrategy defaultStrategy,
+                            final Budget defaultBudget) {
+        this.strategies = Objects.requireNonNull(strategies, "strategies");
+        this.defaultStrategy = Objects.requireNonNull(defaultStrategy, "defaultStrategy");
         this.defaultBudget = Budget.newBuilder(Objects.requireNonNull(defaultBudget)).build();
     }
 
@@ -64,7 +72,7 @@ public final class TextPromptParser {
         }
         final PromptSubmitted.Builder prompt = PromptSubmitted.newBuilder()
                 .setPromptId(promptId)
-                .setStrategy(Strategy.newBuilder(defaultStrategy).build())
+                .setStrategy(strategies.toAvro(defaultStrategy))
                 .setBudget(Budget.newBuilder(defaultBudget).build())
                 .setRequester(DEFAULT_REQUESTER)
                 .setSubmittedAt(submittedAt);
@@ -120,34 +128,32 @@ public final class TextPromptParser {
     }
 
     private Strategy strategy(final JsonNode node) {
-        final Strategy.Builder strategy = Strategy.newBuilder(defaultStrategy);
         if (node.isTextual()) {
-            return strategy.setName(strategyName(node)).build();
+            return strategies.toAvro(strategies.resolve(strategyName(node), Map.of()));
         }
         if (!node.isObject()) {
             throw new RejectedInputException(PromptValidator.INVALID_STRATEGY,
                     "\"strategy\" must be a name or an object, got " + node.getNodeType());
         }
-        requireKnownFields(node, STRATEGY_FIELDS, PromptValidator.INVALID_STRATEGY, "strategy");
-        if (node.hasNonNull("name")) {
-            if (!node.get("name").isTextual()) {
-                throw new RejectedInputException(PromptValidator.INVALID_STRATEGY, "\"strategy.name\" must be a string");
+        String name = defaultStrategy.name();
+        final Map<String, String> given = new LinkedHashMap<>();
+        for (final Map.Entry<String, JsonNode> field : node.properties()) {
+            final JsonNode value = field.getValue();
+            if (field.getKey().equals("name")) {
+                if (!value.isTextual()) {
+                    throw new RejectedInputException(PromptValidator.INVALID_STRATEGY, "\"strategy.name\" must be a string");
+                }
+                name = strategyName(value);
+            } else if (!value.isNull()) {
+                if (!value.isValueNode()) {
+                    throw new RejectedInputException(PromptValidator.INVALID_STRATEGY, "\"strategy." + field.getKey()
+                            + "\" must be a number, a string or true/false, got " + value.getNodeType());
+                }
+                given.put(field.getKey(), value.asText());
             }
-            strategy.setName(strategyName(node.get("name")));
         }
-        if (node.hasNonNull("beam_width")) {
-            strategy.setBeamWidth(intField(node, "beam_width", PromptValidator.INVALID_STRATEGY, "strategy"));
-        }
-        if (node.hasNonNull("branching")) {
-            strategy.setBranching(intField(node, "branching", PromptValidator.INVALID_STRATEGY, "strategy"));
-        }
-        if (node.hasNonNull("max_depth")) {
-            strategy.setMaxDepth(intField(node, "max_depth", PromptValidator.INVALID_STRATEGY, "strategy"));
-        }
-        if (node.hasNonNull("max_revisions")) {
-            strategy.setMaxRevisions(intField(node, "max_revisions", PromptValidator.INVALID_STRATEGY, "strategy"));
-        }
-        return strategy.build();
+        // The registry rejects a parameter the strategy does not have, and values of the wrong type or range.
+        return strategies.toAvro(strategies.resolve(name, given));
     }
 
     /** Names are typed by people here, so case and surrounding blanks do not matter; the validator checks the name. */

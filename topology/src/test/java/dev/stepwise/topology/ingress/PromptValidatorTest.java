@@ -1,21 +1,22 @@
 package dev.stepwise.topology.ingress;
 
-import static dev.stepwise.topology.TestEvents.T0;
-import static dev.stepwise.topology.TestEvents.beam;
-import static dev.stepwise.topology.TestEvents.budget;
-import static dev.stepwise.topology.TestEvents.prompt;
+import static dev.stepwise.search.testing.TestEvents.T0;
+import static dev.stepwise.search.testing.TestEvents.beam;
+import static dev.stepwise.search.testing.TestEvents.budget;
+import static dev.stepwise.search.testing.TestEvents.prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.deadletter.RejectedInputException;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class PromptValidatorTest {
 
-    private final PromptValidator validator = new PromptValidator(PromptLimits.defaults());
+    private final PromptValidator validator = new PromptValidator(PromptLimits.defaults(), StrategyRegistry.standard());
 
     private static PromptSubmitted valid() {
         return prompt("p1", "What is 6 * 7?", beam(2, 3, 40, 2), budget(400, 1_000_000, T0 + 60_000), T0);
@@ -49,6 +50,8 @@ class PromptValidatorTest {
         assertRejected(p -> p.getStrategy().setBranching(17), "invalid-strategy");
         assertRejected(p -> p.getStrategy().setMaxDepth(513), "invalid-strategy");
         assertRejected(p -> p.getStrategy().setMaxRevisions(-1), "invalid-strategy");
+        assertRejected(p -> p.getStrategy().setParams(java.util.Map.of("beam-width", "17")), "invalid-strategy");
+        assertRejected(p -> p.getStrategy().setParams(java.util.Map.of("n", "3")), "invalid-strategy");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.deadletter.RejectedInputException;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import dev.stepwise.topology.TopologyConfig;
 import java.time.Instant;
 import java.util.Map;
@@ -16,7 +17,8 @@ class TextPromptParserTest {
 
     private static final Instant AT = Instant.ofEpochMilli(1_767_225_600_000L);
     private final TopologyConfig config = TopologyConfig.of(Map.of());
-    private final TextPromptParser parser = new TextPromptParser(config.defaultStrategy(), config.defaultBudget());
+    private final TextPromptParser parser = new TextPromptParser(StrategyRegistry.standard(), config.defaultStrategy(),
+            config.defaultBudget());
 
     @Test
     void plainTextIsTheQuestionWithTheDefaults() {
@@ -24,7 +26,7 @@ class TextPromptParserTest {
 
         assertThat(prompt.getPromptId()).isEqualTo("q1");
         assertThat(prompt.getText()).isEqualTo("What is 2 + 2?");
-        assertThat(prompt.getStrategy()).isEqualTo(config.defaultStrategy());
+        assertThat(prompt.getStrategy()).isEqualTo(StrategyRegistry.standard().toAvro(config.defaultStrategy()));
         assertThat(prompt.getBudget()).isEqualTo(config.defaultBudget());
         assertThat(prompt.getSubmittedAt()).isEqualTo(AT);
         assertThat(prompt.getRequester()).isEqualTo("anonymous");
@@ -38,8 +40,7 @@ class TextPromptParserTest {
 
         assertThat(prompt.getText()).isEqualTo("Compose these permutations");
         assertThat(prompt.getStrategy().getName()).isEqualTo("best-of-n");
-        assertThat(prompt.getStrategy().getBeamWidth()).isEqualTo(5);
-        assertThat(prompt.getStrategy().getBranching()).isEqualTo(3);
+        assertThat(prompt.getStrategy().getParams()).containsEntry("n", "5").containsEntry("max-depth", "40");
         assertThat(prompt.getBudget().getMaxModelCalls()).isEqualTo(60);
         assertThat(prompt.getBudget().getMaxTokens()).isEqualTo(1_000_000L);
         assertThat(prompt.getBudget().getDeadline()).isEqualTo(AT.plusMillis(30_000));
@@ -71,6 +72,10 @@ class TextPromptParserTest {
         "'{\"text\": \"x\", \"strategy\": 7}'                      | invalid-strategy",
         "'{\"text\": \"x\", \"strategy\": {\"beam_width\": 1.5}}'  | invalid-strategy",
         "'{\"text\": \"x\", \"strategy\": {\"width\": 2}}'         | invalid-strategy",
+        "'{\"text\": \"x\", \"strategy\": {\"name\": \"best-of-n\", \"branching\": 2}}' | invalid-strategy",
+        "'{\"text\": \"x\", \"strategy\": {\"beam_width\": 99}}'   | invalid-strategy",
+        "'{\"text\": \"x\", \"strategy\": {\"beam_width\": [2]}}'  | invalid-strategy",
+        "'{\"text\": \"x\", \"strategy\": \"greedy\"}'             | unknown-strategy",
         "'{\"text\": \"x\", \"budget\": {\"max_tokens\": \"lots\"}}' | invalid-budget",
         "'{\"text\": \"x\", \"budget\": {\"deadline_ms\": -5}}'    | invalid-budget",
         "'{\"text\": \"x\", \"budget\": 100}'                      | invalid-budget",
