@@ -24,7 +24,8 @@ import org.apache.kafka.common.config.ConfigException;
 /**
  * Configuration of one agent instance: the {@link CommonConfig shared keys}, the agent keys below
  * (each declared once with type, default, validation and description), the model backend keys
- * ({@code model.backend}, {@code synthetic.*}, {@code openai.*}, parsed by the models module), and
+ * ({@code model.backend}, {@code synthetic.*}, {@code openai.*} and their per-role overrides such as
+ * {@code verifier.openai.model}, declared and parsed by the models module), and
  * optional Kafka client overrides under the prefixes {@code consumer.} and {@code producer.} (for
  * example {@code consumer.security.protocol=SSL}). The overrides cannot switch off what exactly-once
  * processing depends on: isolation level, auto-commit, idempotence and the transactional id always
@@ -38,16 +39,24 @@ public final class AgentConfig extends AbstractConfig {
     public static final String MAX_POLL_RECORDS = "agent.max.poll.records";
     public static final String TRANSACTION_TIMEOUT_MS = "agent.transaction.timeout.ms";
     public static final String SESSION_TIMEOUT_MS = "agent.session.timeout.ms";
-    public static final String MODEL_RETRIES = "agent.model.retries";
-    public static final String MODEL_RETRY_BACKOFF_MS = "agent.model.retry.backoff.ms";
+    public static final String RETRY_BACKOFF_MS = "agent.retry.backoff.ms";
     public static final String RETRY_BACKOFF_MAX_MS = "agent.retry.backoff.max.ms";
+
+    /**
+     * Keys that configured a retry layer that is gone, with what replaced them: set, they fail the configuration
+     * rather than being silently ignored.
+     */
+    static final Map<String, String> REMOVED = Map.of(
+            "agent.model.retries", "model calls are retried in one place, the model backend: set openai.max.retries",
+            "agent.model.retry.backoff.ms", "model calls are retried by the model backend (openai.retry.backoff.ms); "
+                    + "the pause before a failed batch is polled again is " + RETRY_BACKOFF_MS);
 
     /** Prefix of Kafka consumer settings passed through to the agent's consumer. */
     public static final String CONSUMER_PREFIX = "consumer.";
     /** Prefix of Kafka producer settings passed through to the agent's producer. */
     public static final String PRODUCER_PREFIX = "producer.";
-    /** Prefixes of the model backend keys, which the models module declares and parses. */
-    public static final List<String> MODEL_PREFIXES = List.of("model.", "synthetic.", "openai.");
+    /** Prefixes of the model backend keys (per-role overrides included), which the models module declares and parses. */
+    public static final List<String> MODEL_PREFIXES = ModelBackendConfig.OWNED_PREFIXES;
 
     /** What Kafka accepts in a transactional.id and a group.instance.id, minus characters that would need quoting in logs. */
     private static final Pattern LEGAL_ID = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
@@ -64,10 +73,11 @@ public final class AgentConfig extends AbstractConfig {
                             + "restarted with the same id takes its partitions back at once, without a rebalance. "
                             + "Only useful with a stable, explicitly set instance id.")
             .define(MAX_IN_FLIGHT, Type.INT, 64, Range.atLeast(1), Importance.MEDIUM,
-                    "Model calls in flight at once per instance, across all records of a batch and all samples of a request.")
+                    "Records handled at once per instance, and model calls in flight at once (a call for the k samples of a step "
+                            + "counts once). Polled records beyond it wait, with the input partitions paused.")
             .define(MAX_POLL_RECORDS, Type.INT, 100, Range.atLeast(1), Importance.MEDIUM,
-                    "Records per batch, i.e. per transaction. A batch must finish within the consumer's "
-                            + "max.poll.interval.ms (default 5 minutes): lower this for slow models.")
+                    "Records one poll may return. The loop polls while model calls run, so this bounds only what waits "
+                            + "for a free in-flight slot, not how long a poll interval lasts.")
             .define(TRANSACTION_TIMEOUT_MS, Type.INT, 10_000, Range.between(1_000, 900_000), Importance.LOW,
                     "Producer transaction timeout. Short, so that the open transaction of a killed instance is "
                             + "aborted quickly and read_committed readers are not held back. Model calls happen before "
@@ -75,20 +85,24 @@ public final class AgentConfig extends AbstractConfig {
             .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1_000), Importance.LOW,
                     "Consumer group session timeout; the broker must allow it (group.min.session.timeout.ms, "
                             + "6000 by default). The heartbeat interval is a third of it.")
-            .define(MODEL_RETRIES, Type.INT, 3, Range.between(0, 100), Importance.MEDIUM,
-                    "Retries of a model call that failed with a retriable error, before the whole batch is aborted, "
-                            + "rewound and retried later.")
-            .define(MODEL_RETRY_BACKOFF_MS, Type.LONG, 200L, Range.atLeast(0), Importance.LOW,
-                    "First backoff before a model call is retried, and before a failed batch is polled again; "
-                            + "it doubles on every further failure.")
+            .define(RETRY_BACKOFF_MS, Type.LONG, 200L, Range.atLeast(0), Importance.LOW,
+                    "Pause before a batch that failed on a Kafka error (or a registry outage) is polled again; it "
+                            + "doubles with every further failure. Model calls are not retried here: the model backend "
+                            + "retries them (openai.max.retries), and a call still failing after that is asked for "
+                            + "again by the search.")
             .define(RETRY_BACKOFF_MAX_MS, Type.LONG, 10_000L, Range.atLeast(0), Importance.LOW,
-                    "Upper bound of the model call and batch retry backoffs.");
+                    "Upper bound of the batch retry pause.");
 
     public AgentConfig(final Map<?, ?> props) {
         super(CONFIG, props);
-        if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(MODEL_RETRY_BACKOFF_MS)) {
+        REMOVED.forEach((key, instead) -> {
+            if (props.containsKey(key)) {
+                throw new ConfigException(key, props.get(key), "this key was removed: " + instead);
+            }
+        });
+        if (getLong(RETRY_BACKOFF_MAX_MS) < getLong(RETRY_BACKOFF_MS)) {
             throw new ConfigException(RETRY_BACKOFF_MAX_MS, getLong(RETRY_BACKOFF_MAX_MS),
-                    "must not be smaller than " + MODEL_RETRY_BACKOFF_MS + " (" + getLong(MODEL_RETRY_BACKOFF_MS) + ")");
+                    "must not be smaller than " + RETRY_BACKOFF_MS + " (" + getLong(RETRY_BACKOFF_MS) + ")");
         }
     }
 
@@ -118,13 +132,9 @@ public final class AgentConfig extends AbstractConfig {
         return getInt(MAX_IN_FLIGHT);
     }
 
-    public int modelRetries() {
-        return getInt(MODEL_RETRIES);
-    }
-
-    /** Backoff of model call retries and of batch redeliveries. */
+    /** The pause before a batch that failed on a Kafka error is polled again. */
     public Backoff retryBackoff() {
-        return new Backoff(Duration.ofMillis(getLong(MODEL_RETRY_BACKOFF_MS)), Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS)));
+        return new Backoff(Duration.ofMillis(getLong(RETRY_BACKOFF_MS)), Duration.ofMillis(getLong(RETRY_BACKOFF_MAX_MS)));
     }
 
     public Topics topics() {

@@ -4,11 +4,17 @@ import java.util.Locale;
 
 /** The three kinds of stateless agent the search drives. */
 public enum AgentKind {
-    /** Reads {@code steps.requested}, writes k candidate steps per request to {@code steps.proposed}. */
+    /**
+     * Reads {@code steps.requested}, writes k candidate steps per request to {@code steps.proposed} and, in the
+     * same transaction, the verification requests the request's plan asks for to {@code verifications.requested}.
+     */
     PROPOSER,
-    /** Reads {@code steps.proposed}, writes one verdict per step to {@code steps.verified}. */
+    /** Reads {@code verifications.requested}, writes one verdict per request to {@code steps.verified}. */
     VERIFIER,
-    /** Reads {@code revisions.requested}, writes one revised step per request to {@code steps.proposed}. */
+    /**
+     * Reads {@code revisions.requested}, writes one revised step per request to {@code steps.proposed} and, in the
+     * same transaction, its verification request (as the plan says) to {@code verifications.requested}.
+     */
     REVISER;
 
     /**

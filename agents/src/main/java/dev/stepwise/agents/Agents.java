@@ -7,6 +7,7 @@ import dev.stepwise.schemas.serde.SchemaRegistryClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,7 +62,7 @@ public final class Agents {
     static Agent create(final AgentKind kind, final AgentConfig config, final ModelBackend backend,
                         final SchemaRegistryClient registry, final Clock clock) {
         final String instanceId = config.instanceId();
-        final ModelCalls calls = new ModelCalls(backend, config.maxInFlight(), config.modelRetries(), config.retryBackoff());
+        final ModelCalls calls = new ModelCalls(backend, config.maxInFlight());
         return switch (kind) {
             case PROPOSER -> build(kind, config, new ProposerHandler(config.topics(), calls, instanceId, clock), calls, registry, clock);
             case VERIFIER -> build(kind, config, new VerifierHandler(config.topics(), calls, instanceId, clock), calls, registry, clock);
@@ -69,23 +70,23 @@ public final class Agents {
         };
     }
 
-    private static <I extends SpecificRecord, O extends SpecificRecord> TransactionalAgent<I, O> build(
-            final AgentKind kind, final AgentConfig config, final AgentHandler<I, O> handler, final ModelCalls calls,
+    private static <I extends SpecificRecord> TransactionalAgent<I> build(
+            final AgentKind kind, final AgentConfig config, final AgentHandler<I> handler, final ModelCalls calls,
             final SchemaRegistryClient registry, final Clock clock) {
         final Deserializer<I> decoder = new AvroSerdes(registry).valueSerde(handler.input()).deserializer();
         final Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProperties(kind),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final Producer<String, SpecificRecord> producer;
+        final Supplier<Producer<String, SpecificRecord>> producers = () -> new KafkaProducer<>(
+                config.producerProperties(kind), new StringSerializer(),
+                new ConfluentAvroSerializer<SpecificRecord>(registry, false, AvroSerdes.DEFAULT_CACHE_SIZE));
+        final TransactionalAgent.Identity identity =
+                new TransactionalAgent.Identity(kind, config.instanceId(), config.groupId(kind), calls.model());
         try {
-            producer = new KafkaProducer<>(config.producerProperties(kind), new StringSerializer(),
-                    new ConfluentAvroSerializer<SpecificRecord>(registry, false, AvroSerdes.DEFAULT_CACHE_SIZE));
+            return new TransactionalAgent<>(identity, handler, decoder, config.topics().deadLetter(), consumer, producers,
+                    config.maxInFlight(), config.retryBackoff(), clock);
         } catch (RuntimeException e) {
             consumer.close();
             throw e;
         }
-        final TransactionalAgent.Identity identity =
-                new TransactionalAgent.Identity(kind, config.instanceId(), config.groupId(kind), calls.model());
-        return new TransactionalAgent<>(identity, handler, decoder, config.topics().deadLetter(), consumer, producer,
-                config.retryBackoff(), clock);
     }
 }

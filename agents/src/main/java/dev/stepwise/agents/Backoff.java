@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with a cap and jitter. Written here because Kafka's own
+ * Exponential backoff with a cap and jitter: the pause before a batch that failed on a Kafka error (or a registry
+ * outage) is polled again. Model calls are not retried with it: the model backend retries them, in one place (see
+ * {@link ModelCalls}). Written here because Kafka's own
  * ({@code org.apache.kafka.common.utils.internals.ExponentialBackoff}) is an internal class that may
  * change in any release, and four lines do not justify another dependency.
  *

@@ -1,27 +1,26 @@
 package dev.stepwise.agents;
 
-import dev.stepwise.models.ModelCallException;
 import dev.stepwise.schemas.avro.DeadLetter;
-import dev.stepwise.schemas.deadletter.DeadLetters;
-import dev.stepwise.schemas.deadletter.RejectedInputException;
-import dev.stepwise.schemas.serde.UndecodableRecordException;
 import dev.stepwise.schemas.topics.Topic;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -36,8 +35,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.OutOfOrderSequenceException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -46,32 +43,45 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The transactional read-process-write loop every agent kind runs (STYLE.md item 6, after apache/kafka
- * {@code ExactlyOnceMessageProcessor}): poll a batch; decode each record (undecodable ones become
- * dead letters with their original bytes); run the handler for every decoded record concurrently on
- * virtual threads; then, in ONE transaction, write every output and dead letter together with the
- * offsets after the batch. An offset is therefore never committed before the work it stands for is
- * written, and work is never written without its offset: a crash at any point redoes the batch, and
- * read_committed readers see each output once.
+ * {@code ExactlyOnceMessageProcessor}), without head-of-line blocking: every polled record is handled on
+ * its own virtual thread ({@link RecordWork}) and the loop keeps polling while model calls run. Each turn
+ * writes, in ONE transaction, the outputs of every record that finished since the last turn together with
+ * the offsets up to the first record that has not ({@link CompletionTracker}). The outputs may go to
+ * several topics (a proposer's steps and the verification requests for them), and a read_committed reader
+ * sees all of them or none. So a slow call delays only its own outputs, never those of a faster record nor
+ * the polling of new work; an offset is never committed before the work it stands for is written; and a
+ * crash redoes at most the records after the committed offset, whose outputs carry the same ids as before
+ * and are dropped as duplicates by the search.
  *
- * <p>Errors: a producer fenced by a newer incarnation, a lost sequence, a missing authorization or an
- * unsupported broker stop the agent (see {@link #failure()}). Any other Kafka error, and a model that
- * still fails after its retries with a {@link ModelCallException#retriable() retriable} error, abort the
- * transaction and rewind the consumer to the committed offsets; the batch is polled again after a backoff
- * that grows with every consecutive failure. A model failure that retrying cannot fix (a wrong key, URL or
- * model name) never redoes the batch: the handler answers it with an error output, and one that escapes a
- * handler is dead-lettered like any other unexpected error.
+ * <p>In-flight work is bounded: at most {@code maxInFlight} records are handled at once; polled records
+ * beyond that wait in order, and while any wait the consumer's partitions are paused, so nothing is
+ * buffered without bound and the group still sees this instance alive.
  *
- * <p>The consumer and producer are built once by {@link Agents} and owned (closed) by this agent.
+ * <p>Errors: a consumer fenced by a newer incarnation of its static member, a missing authorization or an
+ * unsupported broker stop the agent (see {@link #failure()}). A producer the broker no longer accepts (fenced
+ * or with an invalid epoch, as after an outage longer than the transaction timeout) is replaced by
+ * {@link TransactionalWriter}. Any other failed commit aborts the transaction, drops the records in flight
+ * and rewinds the consumer to the committed offsets; polling resumes after a backoff that grows with every
+ * consecutive failure. A model failure does not fail the commit: the model backend has already retried it
+ * (the one retry layer), and the handlers, through {@link ModelCalls}, answer one that retrying cannot fix
+ * (a wrong key, URL or model name) with an error output and write nothing for one that is still failing,
+ * which the search asks for again when its timeout fires.
+ *
+ * <p>The consumer is built once by {@link Agents}, producers by the factory it passes; this agent owns (closes) them.
  *
  * @param <I> request type
- * @param <O> output type
  */
-public final class TransactionalAgent<I extends SpecificRecord, O extends SpecificRecord> implements Agent {
+public final class TransactionalAgent<I extends SpecificRecord> implements Agent {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalAgent.class);
 
-    /** How long one poll blocks; bounds nothing but how quickly an idle loop notices close (wakeup interrupts it anyway). */
-    private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+    /** How long a poll blocks when nothing is in flight; bounds nothing but how quickly an idle loop notices close. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    /**
+     * How long a poll blocks while records are in flight: how late, at most, a finished record's outputs
+     * are written (a poll returns at once when new records are there).
+     */
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
     /** Producer and consumer close: long enough to finish a commit in flight, short enough for a shutdown hook. */
     private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -86,14 +96,17 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
     public record Identity(AgentKind kind, String instanceId, String groupId, String model) {
     }
 
+    /** A finished record, handed from its virtual thread to the loop. */
+    private record Finished(CompletionTracker.Entry entry, List<ProducerRecord<String, SpecificRecord>> outputs) {
+    }
+
     private final Identity identity;
-    private final AgentHandler<I, O> handler;
-    private final Deserializer<I> decoder;
-    private final Topic<DeadLetter> deadLetters;
+    private final AgentHandler<I> handler;
+    private final RecordWork<I> work;
     private final Consumer<byte[], byte[]> consumer;
-    private final Producer<String, SpecificRecord> producer;
+    private final TransactionalWriter writer;
+    private final int maxInFlight;
     private final Backoff redeliveryBackoff;
-    private final Clock clock;
     private final ExecutorService workers;
 
     private final AtomicBoolean started = new AtomicBoolean();
@@ -101,34 +114,49 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Object assignmentChanged = new Object();
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
     private volatile boolean closing;
     private volatile boolean running;
     private volatile Throwable failure;
+    /** An error that escaped a record's work (a bug): the loop stops the agent with it, its records are redone by the next owner. */
+    private volatile Throwable workerFailure;
     private volatile Set<TopicPartition> assignment = Set.of();
+    private final AtomicInteger peakRunning = new AtomicInteger();
 
     // Touched by the loop thread only.
-    private boolean transactionOpen;
+    private final CompletionTracker tracker = new CompletionTracker();
+    /** Polled records waiting for a free slot, in poll order. */
+    private final Deque<Waiting> waiting = new ArrayDeque<>();
     private int consecutiveFailures;
-    /** Set after a failed batch: where to rewind partitions that have no committed offset yet. Null when no rewind is due. */
+    /** Set after a failed commit: where to rewind partitions that have no committed offset yet. Null when no rewind is due. */
     private Map<TopicPartition, Long> pendingRewind;
+
+    private record Waiting(ConsumerRecord<byte[], byte[]> record, CompletionTracker.Entry entry) {
+    }
 
     /**
      * @param decoder           decodes the input topic's values; its failures become dead letters
      * @param consumer          byte-array consumer, read_committed, auto-commit off, not yet subscribed
-     * @param producer          transactional producer, not yet initialised
-     * @param redeliveryBackoff wait before a failed batch is polled again
+     * @param producers         builds a transactional producer, not yet initialised; called once now and once
+     *                          for every replacement of a producer the broker no longer accepts
+     * @param maxInFlight       records handled at once; more wait, with the partitions paused
+     * @param redeliveryBackoff wait before polling again after a failed commit, and between a record's retries
      */
-    TransactionalAgent(final Identity identity, final AgentHandler<I, O> handler, final Deserializer<I> decoder,
+    TransactionalAgent(final Identity identity, final AgentHandler<I> handler, final Deserializer<I> decoder,
                        final Topic<DeadLetter> deadLetters, final Consumer<byte[], byte[]> consumer,
-                       final Producer<String, SpecificRecord> producer, final Backoff redeliveryBackoff, final Clock clock) {
+                       final Supplier<Producer<String, SpecificRecord>> producers, final int maxInFlight,
+                       final Backoff redeliveryBackoff, final Clock clock) {
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+        }
         this.identity = identity;
         this.handler = handler;
-        this.decoder = decoder;
-        this.deadLetters = deadLetters;
+        final String who = identity.kind().component() + " " + identity.instanceId();
+        this.work = new RecordWork<>(who, identity.kind().component(), handler, decoder, deadLetters, redeliveryBackoff, clock);
         this.consumer = consumer;
-        this.producer = producer;
+        this.writer = new TransactionalWriter(producers, who);
+        this.maxInFlight = maxInFlight;
         this.redeliveryBackoff = redeliveryBackoff;
-        this.clock = clock;
         this.workers = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(threadName() + "-record-", 0).factory());
     }
@@ -149,6 +177,11 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
     @Override
     public List<String> instanceIds() {
         return List.of(identity.instanceId());
+    }
+
+    /** The most records this instance has handled at once since it started (never above its in-flight limit). */
+    public int peakInFlight() {
+        return peakRunning.get();
     }
 
     @Override
@@ -211,14 +244,8 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
         }
         consumer.wakeup();
         try {
-            final long halfMs = Math.max(1, timeout.toMillis() / 2);
-            if (!terminated.await(halfMs, TimeUnit.MILLISECONDS)) {
-                LOG.info("{} {}: batch still running after {} ms, interrupting its model calls; it stays uncommitted "
-                        + "and will be redone", kind().component(), instanceId(), halfMs);
-                workers.shutdownNow();
-                if (!terminated.await(Math.max(1, timeout.toMillis() - halfMs), TimeUnit.MILLISECONDS)) {
-                    LOG.warn("{} {}: did not stop within {}", kind().component(), instanceId(), timeout);
-                }
+            if (!terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} {}: did not stop within {}", kind().component(), instanceId(), timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -251,6 +278,11 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
             LOG.error("{} {}: stopping on a fatal error", kind().component(), instanceId(), e);
         } finally {
             running = false;
+            if (failure == null && pendingRewind == null) {
+                commitWhatHasFinished();
+            }
+            // What is still running is handled again by whoever gets the partitions: its offsets were not committed.
+            tracker.forgetAll();
             workers.shutdownNow();
             closeClients();
             synchronized (assignmentChanged) {
@@ -263,197 +295,159 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
         }
     }
 
+    /** On the way out: write what has finished, so that the next owner does not redo it. Best effort. */
+    private void commitWhatHasFinished() {
+        try {
+            Finished done;
+            while ((done = finished.poll()) != null) {
+                tracker.done(done.entry(), done.outputs());
+            }
+            commitFinished();
+        } catch (RuntimeException e) {
+            // Closing the producer leaves the transaction to be aborted (by its timeout or the next incarnation).
+            LOG.info("{} {}: could not commit finished work while stopping; it will be redone: {}", kind().component(),
+                    instanceId(), e.toString());
+        }
+    }
+
     /** Fences older incarnations of this transactional id (aborting their open transaction), then joins the group. */
     void initialize() {
-        producer.initTransactions();
+        writer.initialize();
         consumer.subscribe(List.of(handler.input().name()), new AssignmentTracker());
-        LOG.info("Started {} instance {} in group {} with model {}: {} -> {}", kind().component(), instanceId(),
-                groupId(), identity.model(), handler.input().name(), handler.output().name());
+        LOG.info("Started {} instance {} in group {} with model {}, up to {} records in flight: {} -> {}",
+                kind().component(), instanceId(), groupId(), identity.model(), maxInFlight, handler.input().name(),
+                String.join(", ", handler.outputs().stream().map(Topic::name).toList()));
     }
 
     /**
-     * One turn of the loop: poll a batch, process it, and commit outputs and offsets in one
-     * transaction; on a non-fatal error, abort, back off and arrange the rewind.
+     * One turn of the loop: poll, start what the in-flight limit allows, and commit what has finished;
+     * on a failed commit, abort, drop what is in flight, back off and arrange the rewind.
      *
-     * @throws InterruptedException when the agent is closing while model calls run
+     * @throws InterruptedException when the agent is closing during a backoff
      */
     void pollAndProcess() throws InterruptedException {
-        Map<TopicPartition, Long> batchStart = Map.of();
         try {
             if (pendingRewind != null) {
+                // A replaced producer first ends what the old one left open, so the committed offsets are final.
+                writer.ensureUsable();
                 rewind(pendingRewind);
                 pendingRewind = null;
             }
-            final ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL_TIMEOUT);
+            collectFinished();
+            pauseOrResume();
+            final ConsumerRecords<byte[], byte[]> records = consumer.poll(tracker.isEmpty() ? IDLE_POLL : BUSY_POLL);
             setAssignment(consumer.assignment());
-            if (records.isEmpty()) {
-                return;
-            }
-            batchStart = firstOffsets(records);
-            commit(records, process(records));
+            accept(records);
+            startWaiting();
+            collectFinished();
+            commitFinished();
+            pauseOrResume();
             consecutiveFailures = 0;
-        } catch (ProducerFencedException | OutOfOrderSequenceException | FencedInstanceIdException
-                 | AuthorizationException | UnsupportedVersionException e) {
+        } catch (FencedInstanceIdException | AuthorizationException | UnsupportedVersionException e) {
             // Fatal: another incarnation took over, or the cluster refuses us; a retry cannot help.
             throw e;
         } catch (WakeupException | InterruptException e) {
             throw e;
-        } catch (KafkaException | ModelCallException e) {
-            recover(batchStart, e);
+        } catch (KafkaException e) {
+            recover(e);
         }
-    }
-
-    private static Map<TopicPartition, Long> firstOffsets(final ConsumerRecords<byte[], byte[]> records) {
-        final Map<TopicPartition, Long> offsets = new HashMap<>();
-        for (final TopicPartition partition : records.partitions()) {
-            offsets.put(partition, records.records(partition).getFirst().offset());
-        }
-        return offsets;
-    }
-
-    private List<ProducerRecord<String, SpecificRecord>> process(final ConsumerRecords<byte[], byte[]> records)
-            throws InterruptedException {
-        final List<Work<I, O>> batch = new ArrayList<>(records.count());
-        boolean finished = false;
-        try {
-            for (final ConsumerRecord<byte[], byte[]> record : records) {
-                batch.add(decodeAndStart(record));
-            }
-            final List<ProducerRecord<String, SpecificRecord>> outputs = new ArrayList<>();
-            for (final Work<I, O> work : batch) {
-                outputs.addAll(finish(work));
-            }
-            finished = true;
-            return outputs;
-        } finally {
-            if (!finished) {
-                // The batch is redone as a whole: stop what is still calling the model.
-                batch.forEach(Work::cancel);
-            }
-        }
-    }
-
-    /** A record of the batch: decoded and being handled, or rejected. */
-    private sealed interface Work<I, O> {
-        default void cancel() {
-        }
-    }
-
-    private record Handling<I, O>(ConsumerRecord<byte[], byte[]> record, I request, Future<List<O>> outputs)
-            implements Work<I, O> {
-        @Override
-        public void cancel() {
-            outputs.cancel(true);
-        }
-    }
-
-    private record Rejected<I, O>(ConsumerRecord<byte[], byte[]> record, Throwable reason) implements Work<I, O> {
-    }
-
-    private Work<I, O> decodeAndStart(final ConsumerRecord<byte[], byte[]> record) {
-        final I request;
-        try {
-            if (record.value() == null) {
-                throw new UndecodableRecordException(UndecodableRecordException.Reason.EMPTY,
-                        "No value where a " + handler.input().valueType().getSimpleName() + " was expected");
-            }
-            request = decoder.deserialize(record.topic(), record.headers(), record.value());
-        } catch (UndecodableRecordException e) {
-            if (e.reason() == UndecodableRecordException.Reason.REGISTRY_UNAVAILABLE) {
-                // Not the record's fault: retry the batch later rather than dead-letter a good record.
-                throw e;
-            }
-            return new Rejected<>(record, e);
-        } catch (RuntimeException e) {
-            return new Rejected<>(record, e);
-        }
-        return new Handling<>(record, request, workers.submit(() -> handler.handle(request)));
-    }
-
-    private List<ProducerRecord<String, SpecificRecord>> finish(final Work<I, O> work) throws InterruptedException {
-        return switch (work) {
-            case Rejected<I, O> rejected -> List.of(deadLetter(rejected.record(), rejected.reason()));
-            case Handling<I, O> handling -> {
-                try {
-                    final String key = handler.promptId(handling.request());
-                    yield Tasks.await(handling.outputs()).stream()
-                            .map(output -> new ProducerRecord<String, SpecificRecord>(handler.output().name(), key, output))
-                            .toList();
-                } catch (ModelCallException e) {
-                    if (e.retriable()) {
-                        throw e;
-                    }
-                    // Redoing the batch would fail the same way forever: keep the record, unblock the partition.
-                    LOG.error("{} {}: model failure that retrying will not fix, handling {}[{}]@{}: {}", kind().component(),
-                            instanceId(), handling.record().topic(), handling.record().partition(), handling.record().offset(),
-                            e.getMessage());
-                    yield List.of(deadLetter(handling.record(), e));
-                } catch (RejectedInputException e) {
-                    yield List.of(deadLetter(handling.record(), e));
-                } catch (RuntimeException e) {
-                    // A bug or an unexpected backend error that retrying will not fix: keep the record, unblock the partition.
-                    LOG.error("{} {}: unexpected error handling {}[{}]@{}", kind().component(), instanceId(),
-                            handling.record().topic(), handling.record().partition(), handling.record().offset(), e);
-                    yield List.of(deadLetter(handling.record(), e));
-                }
-            }
-        };
-    }
-
-    private ProducerRecord<String, SpecificRecord> deadLetter(final ConsumerRecord<byte[], byte[]> record, final Throwable reason) {
-        LOG.warn("{} {}: dead-lettering {}", kind().component(), instanceId(),
-                DeadLetters.describe(record.topic(), record.partition(), record.offset(), reason));
-        final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-        final DeadLetter letter = DeadLetters.of(record, reason, kind().component(), clock.instant());
-        return new ProducerRecord<>(deadLetters.name(), key, letter);
-    }
-
-    private void commit(final ConsumerRecords<byte[], byte[]> records, final List<ProducerRecord<String, SpecificRecord>> outputs) {
-        producer.beginTransaction();
-        transactionOpen = true;
-        for (final ProducerRecord<String, SpecificRecord> output : outputs) {
-            producer.send(output);
-        }
-        producer.sendOffsetsToTransaction(nextOffsets(records), consumer.groupMetadata());
-        producer.commitTransaction();
-        transactionOpen = false;
-        LOG.debug("{} {}: committed {} records as {} outputs", kind().component(), instanceId(), records.count(), outputs.size());
     }
 
     /**
-     * The offsets after the batch. {@link ConsumerRecords#nextOffsets()} also covers transaction markers
-     * after the last record (so committed offsets reach the end of a read_committed partition); the
-     * last record's offset + 1 is the fallback for a partition it does not name.
+     * Turns until nothing polled is left uncommitted, or {@code timeout} passes (for tests that drive
+     * the loop by hand).
      */
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(final ConsumerRecords<byte[], byte[]> records) {
-        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(records.nextOffsets());
-        for (final TopicPartition partition : records.partitions()) {
-            final ConsumerRecord<byte[], byte[]> last = records.records(partition).getLast();
-            offsets.putIfAbsent(partition, new OffsetAndMetadata(last.offset() + 1, last.leaderEpoch(), ""));
-        }
-        return offsets;
+    void processUntilQuiet(final Duration timeout) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            pollAndProcess();
+        } while ((!tracker.isEmpty() || !finished.isEmpty()) && System.nanoTime() < deadline);
     }
 
-    private void recover(final Map<TopicPartition, Long> batchStart, final RuntimeException error) throws InterruptedException {
+    private void accept(final ConsumerRecords<byte[], byte[]> records) {
+        final Map<TopicPartition, OffsetAndMetadata> next = records.nextOffsets();
+        for (final TopicPartition partition : records.partitions()) {
+            final List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
+            final OffsetAndMetadata after = next.get(partition);
+            final long nextOffset = after != null ? after.offset() : polled.getLast().offset() + 1;
+            for (final ConsumerRecord<byte[], byte[]> record : polled) {
+                waiting.add(new Waiting(record, tracker.fetched(partition, record.offset(), nextOffset)));
+            }
+        }
+    }
+
+    private void startWaiting() {
+        while (!waiting.isEmpty() && tracker.running() < maxInFlight) {
+            final Waiting next = waiting.poll();
+            final CompletionTracker.Entry entry = next.entry();
+            tracker.started(entry, workers.submit(() -> {
+                try {
+                    finished.add(new Finished(entry, work.outputsFor(next.record())));
+                } catch (InterruptedException e) {
+                    // Cancelled: its partition left, or the agent is closing; the record is handled again.
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException | Error e) {
+                    workerFailure = e;
+                }
+            }));
+            peakRunning.accumulateAndGet(tracker.running(), Math::max);
+        }
+    }
+
+    private void collectFinished() {
+        if (workerFailure != null) {
+            throw new IllegalStateException("a record's work failed outside its error handling", workerFailure);
+        }
+        Finished done;
+        while ((done = finished.poll()) != null) {
+            tracker.done(done.entry(), done.outputs());
+        }
+        startWaiting();
+    }
+
+    /** Pauses every assigned partition while polled records wait for a slot, so nothing piles up unbounded. */
+    private void pauseOrResume() {
+        final Set<TopicPartition> assigned = consumer.assignment();
+        if (!waiting.isEmpty() || tracker.running() >= maxInFlight) {
+            consumer.pause(assigned);
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private void commitFinished() {
+        if (!tracker.commitDue()) {
+            return;
+        }
+        final List<ProducerRecord<String, SpecificRecord>> outputs = tracker.unwrittenOutputs();
+        final Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committableOffsets();
+        writer.commit(outputs, offsets, consumer.groupMetadata());
+        tracker.committed(offsets);
+        LOG.debug("{} {}: committed {} outputs, offsets {}", kind().component(), instanceId(), outputs.size(), offsets);
+    }
+
+    private void recover(final KafkaException error) throws InterruptedException {
         consecutiveFailures++;
         final Duration delay = redeliveryBackoff.delay(consecutiveFailures);
-        LOG.warn("{} {}: batch failed ({} in a row){}, rewinding to the committed offsets; next try in {} ms: {}",
-                kind().component(), instanceId(), consecutiveFailures, transactionOpen ? ", aborting its transaction" : "",
+        final String done = writer.afterFailure(error);
+        LOG.warn("{} {}: commit failed ({} in a row){}, dropping the records in flight and rewinding to the committed "
+                        + "offsets; next poll in {} ms: {}", kind().component(), instanceId(), consecutiveFailures, done,
                 delay.toMillis(), error.toString());
-        if (transactionOpen) {
-            transactionOpen = false;
-            // If even the abort fails, the producer is unusable: that propagates and stops the agent.
-            producer.abortTransaction();
-        }
+        final Map<TopicPartition, Long> firstUncommitted = tracker.firstOffsets();
+        tracker.forgetAll();
+        waiting.clear();
+        finished.clear();
         if (pendingRewind == null) {
-            pendingRewind = new HashMap<>(batchStart);
+            pendingRewind = new HashMap<>(firstUncommitted);
         } else {
             // The previous rewind has not happened yet: its start offsets are the older, right ones.
-            batchStart.forEach(pendingRewind::putIfAbsent);
+            firstUncommitted.forEach(pendingRewind::putIfAbsent);
         }
         try {
-            rewind(pendingRewind);
-            pendingRewind = null;
+            if (!writer.replacementDue()) {
+                rewind(pendingRewind);
+                pendingRewind = null;
+            }
         } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (KafkaException e) {
@@ -467,10 +461,10 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
     }
 
     /**
-     * Seeks every assigned partition back to its committed offset, so the failed batch is polled again.
-     * A partition that has never committed goes back to where the failed batch started on it.
+     * Seeks every assigned partition back to its committed offset, so what was in flight is polled again.
+     * A partition that has never committed goes back to where its uncommitted records started.
      */
-    private void rewind(final Map<TopicPartition, Long> batchStart) {
+    private void rewind(final Map<TopicPartition, Long> firstUncommitted) {
         final Set<TopicPartition> partitions = consumer.assignment();
         if (partitions.isEmpty()) {
             return;
@@ -482,9 +476,9 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
             if (offset != null) {
                 consumer.seek(partition, offset);
                 positions.put(partition, offset.offset());
-            } else if (batchStart.containsKey(partition)) {
-                consumer.seek(partition, batchStart.get(partition));
-                positions.put(partition, batchStart.get(partition));
+            } else if (firstUncommitted.containsKey(partition)) {
+                consumer.seek(partition, firstUncommitted.get(partition));
+                positions.put(partition, firstUncommitted.get(partition));
             }
         }
         LOG.info("{} {}: rewound to {}", kind().component(), instanceId(), positions);
@@ -501,11 +495,7 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
         if (!clientsClosed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            producer.close(CLIENT_CLOSE_TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.warn("{} {}: error closing the producer", kind().component(), instanceId(), e);
-        }
+        writer.close(CLIENT_CLOSE_TIMEOUT);
         try {
             // A static member stays in the group on close, so a restart with the same id gets its partitions back at once.
             consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
@@ -514,7 +504,7 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
         }
     }
 
-    /** Keeps {@link #assignment()} current and logs the partitions this instance gains and loses. */
+    /** Drops what is in flight for partitions that leave, after committing what has finished; logs the moves. */
     private final class AssignmentTracker implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
@@ -524,15 +514,32 @@ public final class TransactionalAgent<I extends SpecificRecord, O extends Specif
 
         @Override
         public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-            // Nothing to flush: every batch is committed or aborted before the next poll.
+            if (!partitions.isEmpty() && pendingRewind == null && !clientsClosed.get()) {
+                try {
+                    collectFinished();
+                    commitFinished();
+                } catch (KafkaException e) {
+                    // Not committed: the new owner handles those records again, with the same ids.
+                    writer.afterFailure(e);
+                    LOG.warn("{} {}: could not commit finished work before giving up {}: {}", kind().component(),
+                            instanceId(), partitions, e.toString());
+                }
+            }
+            forget(partitions);
             setAssignment(consumer.assignment());
             LOG.info("{} {}: revoked {}", kind().component(), instanceId(), partitions);
         }
 
         @Override
         public void onPartitionsLost(final Collection<TopicPartition> partitions) {
+            forget(partitions);
             setAssignment(consumer.assignment());
             LOG.warn("{} {}: lost {}", kind().component(), instanceId(), partitions);
+        }
+
+        private void forget(final Collection<TopicPartition> partitions) {
+            tracker.forget(partitions);
+            waiting.removeIf(w -> partitions.contains(w.entry().partition));
         }
     }
 }

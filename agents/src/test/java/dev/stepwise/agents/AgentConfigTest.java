@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.stepwise.models.ModelBackendConfig;
+import dev.stepwise.models.ModelRole;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,8 +27,7 @@ class AgentConfigTest {
         assertThat(config.getInt(AgentConfig.MAX_POLL_RECORDS)).isEqualTo(100);
         assertThat(config.getInt(AgentConfig.TRANSACTION_TIMEOUT_MS)).isEqualTo(10_000);
         assertThat(config.getInt(AgentConfig.SESSION_TIMEOUT_MS)).isEqualTo(10_000);
-        assertThat(config.getInt(AgentConfig.MODEL_RETRIES)).isEqualTo(3);
-        assertThat(config.getLong(AgentConfig.MODEL_RETRY_BACKOFF_MS)).isEqualTo(200L);
+        assertThat(config.getLong(AgentConfig.RETRY_BACKOFF_MS)).isEqualTo(200L);
         assertThat(config.staticMembership()).isFalse();
         assertThat(config.retryBackoff()).isEqualTo(new Backoff(Duration.ofMillis(200), Duration.ofMillis(10_000)));
         assertThat(config.topics().prefix()).isEqualTo("stepwise");
@@ -105,23 +105,30 @@ class AgentConfigTest {
     void rejectsValuesOutOfRange() {
         assertThatThrownBy(() -> config(Map.of(AgentConfig.MAX_IN_FLIGHT, "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(AgentConfig.MAX_IN_FLIGHT);
-        assertThatThrownBy(() -> config(Map.of(AgentConfig.MODEL_RETRIES, "-1")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining(AgentConfig.MODEL_RETRIES);
         assertThatThrownBy(() -> config(Map.of(AgentConfig.TRANSACTION_TIMEOUT_MS, "100")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(AgentConfig.TRANSACTION_TIMEOUT_MS);
         assertThatThrownBy(() -> config(Map.of(AgentConfig.INSTANCE_ID, "has space")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(AgentConfig.INSTANCE_ID);
         assertThatThrownBy(() -> config(Map.of(AgentConfig.MAX_POLL_RECORDS, "many")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(AgentConfig.MAX_POLL_RECORDS);
-        assertThatThrownBy(() -> config(Map.of(AgentConfig.MODEL_RETRY_BACKOFF_MS, "500", AgentConfig.RETRY_BACKOFF_MAX_MS, "100")))
+        assertThatThrownBy(() -> config(Map.of(AgentConfig.RETRY_BACKOFF_MS, "500", AgentConfig.RETRY_BACKOFF_MAX_MS, "100")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(AgentConfig.RETRY_BACKOFF_MAX_MS);
+    }
+
+    @Test
+    void theKeysOfTheRemovedModelRetryLayerFailTheConfigurationAndSayWhatReplacedThem() {
+        assertThatThrownBy(() -> config(Map.of("agent.model.retries", "3")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("agent.model.retries")
+                .hasMessageContaining("openai.max.retries");
+        assertThatThrownBy(() -> config(Map.of("agent.model.retry.backoff.ms", "200")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(AgentConfig.RETRY_BACKOFF_MS);
     }
 
     @Test
     void everyAgentKeyIsDeclaredWithADescription() {
         assertThat(AgentConfig.configDef().configKeys().values())
                 .filteredOn(key -> key.name.startsWith("agent."))
-                .hasSize(9)
+                .hasSize(8)
                 .allSatisfy(key -> assertThat(key.documentation).isNotBlank());
     }
 
@@ -139,17 +146,19 @@ class AgentConfigTest {
     @Test
     void modelBackendSettingsAreTheModelKeysOnly() {
         final AgentConfig config = config(Map.of("model.backend", "openai", "openai.base.url", "http://llm:8000/v1",
-                "synthetic.error.rate", "0.1", "bootstrap.servers", "b:1", AgentConfig.MAX_IN_FLIGHT, "8"));
+                "synthetic.error.rate", "0.1", "verifier.openai.model", "qwen-72b", "bootstrap.servers", "b:1",
+                AgentConfig.MAX_IN_FLIGHT, "8"));
 
         assertThat(config.modelBackendSettings()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "model.backend", "openai", "openai.base.url", "http://llm:8000/v1", "synthetic.error.rate", "0.1"));
+                "model.backend", "openai", "openai.base.url", "http://llm:8000/v1", "synthetic.error.rate", "0.1",
+                "verifier.openai.model", "qwen-72b"));
     }
 
     @Test
     void theModelBackendDefaultsToSyntheticAndBadModelSettingsAreConfigErrors() {
         assertThat(config(Map.of()).modelBackendConfig().kind()).isEqualTo(ModelBackendConfig.Kind.SYNTHETIC);
         assertThat(config(Map.of("model.backend", "openai", "openai.base.url", "http://llm:8000/v1", "openai.model", "qwen"))
-                .modelBackendConfig().openai().model()).isEqualTo("qwen");
+                .modelBackendConfig().openai(ModelRole.PROPOSER).model()).isEqualTo("qwen");
         assertThatThrownBy(() -> config(Map.of("model.backend", "openai")).modelBackendConfig())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("openai.base.url");
     }

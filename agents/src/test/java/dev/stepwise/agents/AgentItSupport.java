@@ -26,6 +26,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -48,8 +49,9 @@ final class AgentItSupport {
         props.put(CommonConfig.SCHEMA_REGISTRY_URL, SharedInfra.registryUrl());
         props.put(CommonConfig.TOPIC_PREFIX, topics.prefix());
         props.put(CommonConfig.TOPIC_PARTITIONS, topics.partitions());
+        props.put(CommonConfig.TOPIC_AGENT_PARTITIONS, topics.agentPartitions());
         props.put(AgentConfig.INSTANCE_ID, instanceId);
-        props.put(AgentConfig.MODEL_RETRY_BACKOFF_MS, 20L);
+        props.put(AgentConfig.RETRY_BACKOFF_MS, 20L);
         props.put(AgentConfig.RETRY_BACKOFF_MAX_MS, 200L);
         props.putAll(overrides);
         return new AgentConfig(props);
@@ -112,13 +114,27 @@ final class AgentItSupport {
                 .sum();
     }
 
-    /** Every committed record of {@code topic}, read with read_committed from the beginning to the end. */
+    /**
+     * Every committed record of {@code topic}, read with read_committed from the beginning to the end. While a
+     * transaction is open on a partition, the end is its last stable offset: nothing at or after the open
+     * transaction's first record is read.
+     */
     static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readCommitted(final Topic<V> topic) {
+        return read(topic, IsolationLevel.READ_COMMITTED);
+    }
+
+    /** Every record of {@code topic}, read with read_uncommitted: also what open and aborted transactions wrote. */
+    static <V extends SpecificRecord> List<ConsumerRecord<String, V>> readUncommitted(final Topic<V> topic) {
+        return read(topic, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    private static <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(final Topic<V> topic,
+                                                                                  final IsolationLevel isolation) {
         final Deserializer<V> deserializer = new AvroSerdes(SharedInfra.registryClient()).valueSerde(topic).deserializer();
         final List<TopicPartition> partitions = partitions(topic);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -15,11 +15,14 @@ import dev.stepwise.schemas.avro.DeadLetter;
 import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.avro.StepVerified;
 import dev.stepwise.schemas.avro.Verdict;
+import dev.stepwise.schemas.avro.VerificationKind;
+import dev.stepwise.schemas.avro.VerificationRequested;
 import dev.stepwise.schemas.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,7 +38,7 @@ class AgentKindsIT {
     private final FakeBackend backend = new FakeBackend();
 
     @Test
-    void theProposerWritesEveryRequestedSampleExactlyOnceWithItsCall() throws InterruptedException {
+    void theProposerWritesEveryRequestedSampleAndItsVerificationRequestExactlyOnce() throws InterruptedException {
         final Topics topics = SharedInfra.freshTopics("proposer-exactly-once");
         backend.delayMs = 5;
         final AgentConfig config = config(topics, "p-it", Map.of());
@@ -61,12 +64,21 @@ class AgentKindsIT {
                 assertThat(record.value().getCall().getTokens()).isEqualTo(3);
                 assertThat(record.value().getCall().getLatencyMs()).isGreaterThanOrEqualTo(5);
             });
+            final List<ConsumerRecord<String, VerificationRequested>> verifications = readCommitted(topics.verificationRequests());
+            assertThat(verifications).extracting(record -> record.value().getRequestId()).containsExactlyInAnyOrderElementsOf(
+                    steps.stream().map(record -> record.value().getStepId() + "/step").toList());
+            assertThat(verifications).allSatisfy(record -> {
+                assertThat(record.key()).isEqualTo(record.value().getPromptId());
+                assertThat(record.value().getKind()).isEqualTo(VerificationKind.STEP);
+                assertThat(record.value().getText()).isEqualTo("step " + record.value().getStepId());
+                assertThat(record.value().getRequestedBy()).isEqualTo("p-it");
+            });
             assertThat(proposer.failure()).isEmpty();
         }
     }
 
     @Test
-    void theVerifierJudgesEveryStepOnceSkipsErrorStepsAndRejectsWhatTheModelCannotRead() throws InterruptedException {
+    void theVerifierAnswersEveryRequestOnceWithItsKindAndDeadLettersAKindItCannotName() throws InterruptedException {
         final Topics topics = SharedInfra.freshTopics("verifier-exactly-once");
         backend.verify = task -> {
             if (task.problem().startsWith("Write a poem")) {
@@ -80,38 +92,50 @@ class AgentKindsIT {
             verifier.start();
             assertThat(verifier.awaitAssignment(WAIT)).isTrue();
 
-            for (int i = 0; i < 5; i++) {
-                writer.send(topics.stepsProposed(), "prompt-" + i, Events.proposedStep("prompt-" + i, "prompt-" + i + "/r0.0"));
+            for (int i = 0; i < 4; i++) {
+                writer.send(topics.verificationRequests(), "prompt-" + i,
+                        Events.verificationRequest("prompt-" + i, "prompt-" + i + "/r0.0", VerificationKind.STEP));
             }
-            final StepProposed errorStep = Events.proposedStep("prompt-err", "prompt-err/r0.0");
-            errorStep.setText("");
-            errorStep.setError("cannot parse");
-            writer.send(topics.stepsProposed(), "prompt-err", errorStep);
-            final StepProposed poem = Events.proposedStep("prompt-poem", "prompt-poem/r0.0");
+            writer.send(topics.verificationRequests(), "prompt-end", Events.outcomeRequest("prompt-end", "prompt-end/r3.1"));
+            final VerificationRequested poem = Events.verificationRequest("prompt-poem", "prompt-poem/r0.0", VerificationKind.STEP);
             poem.getContext().setProblem("Write a poem about Kafka");
-            writer.send(topics.stepsProposed(), "prompt-poem", poem);
-            awaitAllConsumed(config.groupId(AgentKind.VERIFIER), topics.stepsProposed());
+            writer.send(topics.verificationRequests(), "prompt-poem", poem);
+            writer.send(topics.verificationRequests(), "prompt-new",
+                    Events.verificationRequest("prompt-new", "prompt-new/r0.0", VerificationKind.UNKNOWN));
+            awaitAllConsumed(config.groupId(AgentKind.VERIFIER), topics.verificationRequests());
 
             final List<StepVerified> verdicts = readCommitted(topics.stepsVerified()).stream().map(ConsumerRecord::value).toList();
-            assertThat(verdicts).extracting(StepVerified::getStepId).containsExactlyInAnyOrder(
-                    "prompt-0/r0.0", "prompt-1/r0.0", "prompt-2/r0.0", "prompt-3/r0.0", "prompt-4/r0.0", "prompt-poem/r0.0");
+            assertThat(verdicts).extracting(StepVerified::getRequestId).containsExactlyInAnyOrder("prompt-0/r0.0/step",
+                    "prompt-1/r0.0/step", "prompt-2/r0.0/step", "prompt-3/r0.0/step", "prompt-end/r3.1/outcome",
+                    "prompt-poem/r0.0/step");
             assertThat(verdicts).filteredOn(verdict -> !verdict.getStepId().startsWith("prompt-poem")).allSatisfy(verdict -> {
+                assertThat(verdict.getRequestId()).startsWith(verdict.getStepId() + "/");
                 assertThat(verdict.getVerdict()).isEqualTo(Verdict.ACCEPTED);
                 assertThat(verdict.getScore()).isEqualTo(0.75);
                 assertThat(verdict.getCall().getAgentInstance()).isEqualTo("v-it");
                 assertThat(verdict.getCall().getTokens()).isEqualTo(5);
             });
+            assertThat(verdicts).filteredOn(verdict -> verdict.getStepId().startsWith("prompt-end")).singleElement()
+                    .satisfies(verdict -> assertThat(verdict.getKind()).isEqualTo(VerificationKind.OUTCOME));
             assertThat(verdicts).filteredOn(verdict -> verdict.getStepId().startsWith("prompt-poem")).singleElement()
                     .satisfies(verdict -> {
+                        assertThat(verdict.getKind()).isEqualTo(VerificationKind.STEP);
                         assertThat(verdict.getVerdict()).isEqualTo(Verdict.REJECTED);
                         assertThat(verdict.getScore()).isZero();
                         assertThat(verdict.getRationale()).isEqualTo("The fake model only reads arithmetic");
                     });
+            assertThat(readCommitted(topics.deadLetter())).singleElement().satisfies(record -> {
+                assertThat(record.key()).isEqualTo("prompt-new");
+                assertThat(record.value().getSourceTopic()).isEqualTo(topics.verificationRequests().name());
+                assertThat(record.value().getComponent()).isEqualTo("verifier");
+                assertThat(record.value().getErrorType()).isEqualTo("unknown-verification-kind");
+            });
+            assertThat(verifier.isRunning()).isTrue();
         }
     }
 
     @Test
-    void theReviserWritesOneRevisedStepPerRequest() throws InterruptedException {
+    void theReviserWritesOneRevisedStepAndItsVerificationRequestPerRequest() throws InterruptedException {
         final Topics topics = SharedInfra.freshTopics("reviser-exactly-once");
         final AgentConfig config = config(topics, "r-it", Map.of());
         try (Agent reviser = Agents.create(AgentKind.REVISER, config, backend, SharedInfra.registryClient());
@@ -134,17 +158,27 @@ class AgentKindsIT {
                 assertThat(step.getCall().getAgentInstance()).isEqualTo("r-it");
                 assertThat(step.getCall().getTokens()).isEqualTo(7);
             });
+            assertThat(readCommitted(topics.verificationRequests())).extracting(record -> record.value().getRequestId())
+                    .containsExactlyInAnyOrder("prompt-0/v0.0/step", "prompt-1/v0.0/step", "prompt-2/v0.0/step",
+                            "prompt-3/v0.0/step");
         }
     }
 
+    /**
+     * The model server is down for longer than the backend's own retries. The proposer does not stall its partitions
+     * redoing batches: it commits the requests it could not answer with nothing written for them. When the search's
+     * timeout asks again (the same request ids, sent again here as the topology would), each step is written once.
+     */
     @Test
-    void aModelOutageIsRiddenOutWithoutLosingOrDuplicatingSteps() throws InterruptedException {
+    void aModelOutageWritesNothingForTheRequestsItHitAndTheSearchsRetryWritesEachStepOnce() throws InterruptedException {
         final Topics topics = SharedInfra.freshTopics("proposer-model-outage");
-        final AgentConfig config = config(topics, "p-outage", Map.of(AgentConfig.MODEL_RETRIES, 1));
-        final AtomicInteger failuresLeft = new AtomicInteger(12);
+        final AgentConfig config = config(topics, "p-outage", Map.of());
+        final AtomicBoolean modelDown = new AtomicBoolean(true);
+        final AtomicInteger failedCalls = new AtomicInteger();
         backend.propose = task -> {
-            if (failuresLeft.getAndDecrement() > 0) {
-                throw new ModelCallException("HTTP 503 from the fake model");
+            if (modelDown.get()) {
+                failedCalls.incrementAndGet();
+                throw new ModelCallException("HTTP 503 from the fake model (gave up after 4 attempts)");
             }
             return new ProposedStep("step " + task.stepId(), false, null, 3);
         };
@@ -157,9 +191,19 @@ class AgentKindsIT {
                 writer.send(topics.proposalRequests(), "prompt-" + i, Events.proposalRequest("prompt-" + i, "prompt-" + i + "/r0", 2));
             }
             awaitAllConsumed(config.groupId(AgentKind.PROPOSER), topics.proposalRequests());
+            assertThat(failedCalls).as("one call per request, no retries around the backend's").hasValue(4);
+            assertThat(readCommitted(topics.stepsProposed())).isEmpty();
 
-            assertThat(failuresLeft.get()).as("the outage happened").isNegative();
+            modelDown.set(false);
+            for (int i = 0; i < 4; i++) {
+                writer.send(topics.proposalRequests(), "prompt-" + i, Events.proposalRequest("prompt-" + i, "prompt-" + i + "/r0", 2));
+            }
+            awaitAllConsumed(config.groupId(AgentKind.PROPOSER), topics.proposalRequests());
+
             assertThat(readCommitted(topics.stepsProposed())).extracting(record -> record.value().getStepId())
+                    .containsExactlyInAnyOrder("prompt-0/r0.0", "prompt-0/r0.1", "prompt-1/r0.0", "prompt-1/r0.1",
+                            "prompt-2/r0.0", "prompt-2/r0.1", "prompt-3/r0.0", "prompt-3/r0.1");
+            assertThat(readCommitted(topics.verificationRequests())).extracting(record -> record.value().getStepId())
                     .containsExactlyInAnyOrder("prompt-0/r0.0", "prompt-0/r0.1", "prompt-1/r0.0", "prompt-1/r0.1",
                             "prompt-2/r0.0", "prompt-2/r0.1", "prompt-3/r0.0", "prompt-3/r0.1");
             assertThat(proposer.failure()).isEmpty();

@@ -25,7 +25,11 @@ final class FakeBackend implements ModelBackend {
     /** Simulated model latency per call. */
     volatile long delayMs;
 
+    /** What proposeMany answers; by default each sample through {@link #propose}, one after the other. */
+    volatile Function<List<StepTask>, List<ProposedStep>> proposeMany = samples -> ModelBackend.super.proposeMany(samples);
+
     final List<Object> tasks = new CopyOnWriteArrayList<>();
+    final AtomicInteger proposeManyCalls = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -37,6 +41,13 @@ final class FakeBackend implements ModelBackend {
     @Override
     public ProposedStep propose(final StepTask task) {
         return track(task, propose);
+    }
+
+    /** Counts the calls for several samples; the default draws them one by one through {@link #propose}. */
+    @Override
+    public List<ProposedStep> proposeMany(final List<StepTask> samples) {
+        proposeManyCalls.incrementAndGet();
+        return proposeMany.apply(samples);
     }
 
     @Override
