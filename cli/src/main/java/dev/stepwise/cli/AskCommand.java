@@ -2,6 +2,10 @@ package dev.stepwise.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.stepwise.client.ClientSettings;
+import dev.stepwise.client.ProgressListener;
+import dev.stepwise.client.PromptHandle;
+import dev.stepwise.client.StepwiseClient;
 import dev.stepwise.schemas.avro.AnswerPublished;
 import dev.stepwise.schemas.avro.PromptSubmitted;
 import dev.stepwise.schemas.avro.StepProposed;
@@ -13,9 +17,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +37,11 @@ import picocli.CommandLine.Spec;
             "With the synthetic backend the prompt must be one of its problem families, e.g.",
             "  ./stepwise ask \"compute (3*4+5)*2 mod 7\""})
 final class AskCommand implements Callable<Integer> {
+
+    /** How long connecting waits for a broker before saying none answers. */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** An answer not in after this long makes {@code ask} check that a topology is running. */
+    static final Duration TOPOLOGY_CHECK_AFTER = Duration.ofSeconds(3);
 
     @Spec
     CommandSpec spec;
@@ -57,7 +66,28 @@ final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        final Timeline timeline = new Timeline();
+        timeline.mark("parsed");
         Logging.configure(global.verbose);
+        try {
+            return ask(timeline);
+        } finally {
+            timeline.mark("closed");
+            if (Logging.isVerbose()) {
+                // Looked up here, not in a static field: the logging backend starts in the background (Prewarm).
+                LoggerFactory.getLogger(AskCommand.class).info("ask, in ms since the JVM started: {}", timeline);
+            }
+        }
+    }
+
+    /**
+     * Against a running cluster the way to the answer is short on purpose: no admin client, no separate check
+     * of the broker or the registry (connecting the client is that check, with a clear error when no broker
+     * answers), no consumer group. The prompt's schema id costs one registry call, its answer's schema one more.
+     */
+    private int ask(final Timeline timeline) throws Exception {
+        // A strategy the registry refuses is a usage error here, before anything starts or is sent.
+        promptOptions.strategy();
         final PrintWriter out = spec.commandLine().getOut();
         final Map<String, String> requested = global.config(model.config());
         final Optional<Map<String, String>> running = Connect.findRunningCluster(requested);
@@ -68,37 +98,57 @@ final class AskCommand implements Callable<Integer> {
         final StepwiseStack embedded = running.isEmpty()
                 ? StepwiseStack.start(requested, new StackOptions(), StepwiseStack.Parts.all(1, 1, 1)) : null;
         final Map<String, String> config = embedded == null ? running.get() : embedded.config();
-        try (StepwiseStack stack = embedded) {
+        try (StepwiseStack stack = embedded;
+             ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(config.get(CommonConfig.SCHEMA_REGISTRY_URL))) {
             final var topics = StepwiseStack.topicsOf(config);
-            final ConfluentSchemaRegistryClient registry = ConfluentSchemaRegistryClient.create(config.get(CommonConfig.SCHEMA_REGISTRY_URL));
-            if (stack == null) {
-                Connect.awaitServers(config, registry, Duration.ofSeconds(15));
-            }
             final String id = promptId != null ? promptId : UUID.randomUUID().toString();
-            final Instant now = Instant.now();
-            final PromptSubmitted prompt = promptOptions.prompt(id, text, System.getProperty("user.name", "cli"), now);
-            try (PromptClient client = new PromptClient(config.get(CommonConfig.BOOTSTRAP_SERVERS), registry, topics)) {
-                final String applicationId = config.getOrDefault("application.id", "stepwise-topology");
-                if (stack == null && !client.topologyIsRunning(applicationId)) {
-                    spec.commandLine().getErr().println("stepwise: no topology is running against " + config.get(CommonConfig.BOOTSTRAP_SERVERS)
-                            + " (consumer group " + applicationId + " has no members); the prompt waits until one starts "
-                            + "('./stepwise up' or './stepwise topology' with the same --bootstrap/--registry).");
-                    spec.commandLine().getErr().flush();
-                }
-                client.submit(prompt);
-                final Map<String, AnswerPublished> answers = client.awaitAnswers(Set.of(id), promptOptions.answerWait(), a -> { });
-                final AnswerPublished answer = answers.get(id);
+            timeline.mark("configured");
+            try (StepwiseClient client = StepwiseClient.connect(ClientSettings.of(config.get(CommonConfig.BOOTSTRAP_SERVERS),
+                    registry, topics).withClientId("stepwise-cli").withConnectTimeout(CONNECT_TIMEOUT))) {
+                timeline.mark("connected");
+                // Stamped now, once the client reads the answers: the answer's latency_ms is the pipeline's own.
+                final Instant submittedAt = Instant.now();
+                final PromptSubmitted prompt = promptOptions.prompt(id, text, System.getProperty("user.name", "cli"), submittedAt);
+                final PromptHandle handle = client.submit(prompt, ProgressListener.NONE);
+                final AnswerPublished answer = awaitAnswer(client, handle, stack == null ? config : null);
+                timeline.mark("answered");
                 if (answer == null) {
                     spec.commandLine().getErr().println("stepwise: no answer for prompt " + id + " within "
                             + promptOptions.answerWait().toSeconds() + " s; is the topology running?");
                     return 3;
                 }
                 final List<StepProposed> chain = showChain
-                        ? client.chain(id, answer.getWinningChain(), now.minusSeconds(5)) : List.of();
+                        ? client.log().chain(topics, id, answer.getWinningChain(), submittedAt.minusSeconds(5)) : List.of();
                 print(out, answer, chain);
+                timeline.mark("printed");
                 return answer.getError() == null ? 0 : 2;
             }
         }
+    }
+
+    /**
+     * Waits for the answer. Against a cluster this command did not start ({@code external} not null), a prompt
+     * not answered within {@link #TOPOLOGY_CHECK_AFTER} makes it look for a running topology, once, and say so
+     * when there is none: the check costs an admin client, so an answer that comes quickly never pays for it.
+     */
+    private AnswerPublished awaitAnswer(final StepwiseClient client, final PromptHandle handle,
+                                        final Map<String, String> external) throws InterruptedException {
+        final Duration wait = promptOptions.answerWait();
+        if (external == null || wait.compareTo(TOPOLOGY_CHECK_AFTER) <= 0) {
+            return Answers.await(handle, wait);
+        }
+        final AnswerPublished quick = Answers.await(handle, TOPOLOGY_CHECK_AFTER);
+        if (quick != null) {
+            return quick;
+        }
+        final String applicationId = StepwiseStack.topologyApplicationId(external);
+        if (!client.topologyIsRunning(applicationId)) {
+            spec.commandLine().getErr().println("stepwise: no topology is running against " + external.get(CommonConfig.BOOTSTRAP_SERVERS)
+                    + " (consumer group " + applicationId + " has no members); the prompt waits until one starts "
+                    + "('./stepwise up' or './stepwise topology' with the same --bootstrap/--registry).");
+            spec.commandLine().getErr().flush();
+        }
+        return Answers.await(handle, wait.minus(TOPOLOGY_CHECK_AFTER));
     }
 
     private void print(final PrintWriter out, final AnswerPublished answer, final List<StepProposed> chain) {

@@ -3,11 +3,14 @@ package dev.stepwise.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.stepwise.models.synthetic.SyntheticTaskSuite;
 import dev.stepwise.models.synthetic.GeneratedProblem;
+import dev.stepwise.client.ClientSettings;
+import dev.stepwise.client.StepwiseClient;
 import dev.stepwise.schemas.avro.AnswerPublished;
 import dev.stepwise.schemas.serde.ConfluentSchemaRegistryClient;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -62,6 +67,8 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--problems and --max-steps must be at least 1");
         }
         stack.validate();
+        // A strategy the registry refuses is a usage error here, before the stack starts.
+        promptOptions.strategy();
         final PrintWriter out = spec.commandLine().getOut();
         final long t0 = System.nanoTime();
         // --seed drives both the problem generator and the synthetic proposer, so a demo run reproduces.
@@ -91,27 +98,36 @@ final class DemoCommand implements Callable<Integer> {
             final AtomicInteger correct = new AtomicInteger();
             final AtomicInteger calls = new AtomicInteger();
             final AtomicLong tokens = new AtomicLong();
-            final Map<String, AnswerPublished> answers;
-            try (PromptClient client = new PromptClient(running.bootstrapServers(), registry, running.topics())) {
+            final Map<String, AnswerPublished> answers = new ConcurrentHashMap<>();
+            try (StepwiseClient client = StepwiseClient.connect(ClientSettings.of(running.bootstrapServers(), registry,
+                    running.topics()).withClientId("stepwise-demo"))) {
                 final Instant now = Instant.now();
-                byId.forEach((id, p) -> client.submit(promptOptions.prompt(id, p.text(), "demo", now)));
+                final List<CompletableFuture<AnswerPublished>> pending = new ArrayList<>();
+                byId.forEach((id, p) -> pending.add(client.submit(promptOptions.prompt(id, p.text(), "demo", now))
+                        .thenApply(a -> {
+                            // Printed as each answer arrives, on the client's reader thread; one line at a time.
+                            synchronized (out) {
+                                answers.put(a.getPromptId(), a);
+                                final boolean ok = a.getAnswer() != null && SyntheticTaskSuite.isCorrect(p.text(), a.getAnswer());
+                                if (ok) {
+                                    correct.incrementAndGet();
+                                }
+                                calls.addAndGet(a.getModelCalls());
+                                tokens.addAndGet(a.getTokens());
+                                printProblem(out, shown.incrementAndGet(), a.getPromptId(), p, a, ok);
+                            }
+                            return a;
+                        })));
                 final Duration wait = promptOptions.answerWait().plusSeconds(problems * 5L);
-                answers = client.awaitAnswers(byId.keySet(), wait, a -> {
-                    final GeneratedProblem p = byId.get(a.getPromptId());
-                    final boolean ok = a.getAnswer() != null && SyntheticTaskSuite.isCorrect(p.text(), a.getAnswer());
-                    if (ok) {
-                        correct.incrementAndGet();
+                Answers.await(CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)), wait);
+            }
+            synchronized (out) {
+                byId.forEach((id, p) -> {
+                    if (!answers.containsKey(id)) {
+                        printProblem(out, shown.incrementAndGet(), id, p, null, false);
                     }
-                    calls.addAndGet(a.getModelCalls());
-                    tokens.addAndGet(a.getTokens());
-                    printProblem(out, shown.incrementAndGet(), a.getPromptId(), p, a, ok);
                 });
             }
-            byId.forEach((id, p) -> {
-                if (!answers.containsKey(id)) {
-                    printProblem(out, shown.incrementAndGet(), id, p, null, false);
-                }
-            });
             final double wallS = (System.nanoTime() - t0) / 1e9;
             final double accuracy = (double) correct.get() / problems;
             if (json) {

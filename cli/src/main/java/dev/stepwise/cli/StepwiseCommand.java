@@ -1,8 +1,13 @@
 package dev.stepwise.cli;
 
 import dev.stepwise.agents.AgentKind;
+import dev.stepwise.bench.BenchCommand;
+import dev.stepwise.search.strategy.StrategyRegistry;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
@@ -14,10 +19,13 @@ import picocli.CommandLine;
             "",
             "The embedded default model backend is a synthetic suite of serial problems (not a language model);",
             "point the agents at any OpenAI-compatible server with --model-backend openai."},
-        subcommands = {UpCommand.class, DemoCommand.class, AskCommand.class, ExplainCommand.class, TopologyCommand.class,
-            ScriptCommand.Kafka.class, ScriptCommand.Registry.class, CommandLine.HelpCommand.class},
         footer = {"", "Also run by the launcher: './stepwise test' (the test suite), './stepwise build' (rebuild)."})
 public final class StepwiseCommand implements Runnable {
+
+    /** The subcommands, in the order help lists them; the agent kinds follow. */
+    private static final List<Class<?>> SUBCOMMANDS = List.of(UpCommand.class, DemoCommand.class, AskCommand.class,
+            ExplainCommand.class, TopologyCommand.class, GatewayCommand.class, ModelServerCommand.class, BenchCommand.class,
+            ScriptCommand.Kafka.class, ScriptCommand.Registry.class, CommandLine.HelpCommand.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -27,15 +35,41 @@ public final class StepwiseCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Builds the command line, with one agent subcommand per agent kind. */
+    /** Builds the whole command line: every subcommand, with one agent subcommand per agent kind. */
     public static CommandLine commandLine() {
+        return commandLine(name -> true);
+    }
+
+    /**
+     * Builds the command line {@code args} need. When they start with a subcommand (other than {@code help}), only
+     * that one is built: picocli reads every option of every subcommand it is given, and a short command such as
+     * {@code ask} should not pay for the others. Anything else (no arguments, an option, {@code help}, a name
+     * that is no subcommand) gets the whole command line, for its help and its suggestions.
+     */
+    static CommandLine commandLineFor(final String[] args) {
+        final String first = args.length == 0 ? "" : args[0];
+        final boolean one = !"help".equals(first) && subcommandNames().contains(first);
+        return commandLine(name -> !one || name.equals(first));
+    }
+
+    private static CommandLine commandLine(final Predicate<String> wanted) {
         final CommandLine cli = new CommandLine(new StepwiseCommand());
+        for (Class<?> command : SUBCOMMANDS) {
+            final String name = command.getAnnotation(Command.class).name();
+            if (wanted.test(name)) {
+                cli.addSubcommand(name, command);
+            }
+        }
         for (AgentKind kind : AgentKind.values()) {
             final String name = kind.name().toLowerCase(Locale.ROOT);
-            final CommandLine agent = new CommandLine(new AgentCommand(kind)).setCommandName(name);
-            agent.getCommandSpec().usageMessage().description(AgentCommand.description(kind));
-            cli.addSubcommand(name, agent);
+            if (wanted.test(name)) {
+                final CommandLine agent = new CommandLine(new AgentCommand(kind)).setCommandName(name);
+                agent.getCommandSpec().usageMessage().description(AgentCommand.description(kind));
+                cli.addSubcommand(name, agent);
+            }
         }
+        // Strategy flags and help come from the one strategy registry (ask, demo: whoever mixes in PromptOptions).
+        cli.getSubcommands().values().forEach(sub -> PromptOptions.install(sub, StrategyRegistry.standard()));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             final PrintWriter err = commandLine.getErr();
             err.println("stepwise: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -48,8 +82,19 @@ public final class StepwiseCommand implements Runnable {
         return cli;
     }
 
+    /** Every subcommand name, read from the annotations without building a command. */
+    static List<String> subcommandNames() {
+        final List<String> names = new ArrayList<>();
+        SUBCOMMANDS.forEach(command -> names.add(command.getAnnotation(Command.class).name()));
+        for (AgentKind kind : AgentKind.values()) {
+            names.add(kind.name().toLowerCase(Locale.ROOT));
+        }
+        return names;
+    }
+
     public static void main(final String[] args) {
-        final int code = commandLine().execute(args);
+        Prewarm.startFor(args);
+        final int code = commandLineFor(args).execute(args);
         // A command that started servers (up, agents) has already shut them down in its own hook;
         // exit so a stray non-daemon client thread cannot keep the JVM alive.
         System.exit(code);

@@ -4,6 +4,8 @@ import dev.stepwise.agents.Agent;
 import dev.stepwise.agents.AgentConfig;
 import dev.stepwise.agents.AgentKind;
 import dev.stepwise.agents.Agents;
+import dev.stepwise.gateway.Gateway;
+import dev.stepwise.gateway.GatewayConfig;
 import dev.stepwise.infra.LocalStack;
 import dev.stepwise.infra.LocalStackOptions;
 import dev.stepwise.infra.TopicProvisioner;
@@ -35,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything {@code up}, {@code demo} and an embedded {@code ask} run: the broker and registry (embedded
- * unless the configuration names existing ones), the topics, the topology and the agents. Parts close
+ * unless the configuration names existing ones), the topics, the topology, the agents and, for {@code up}, the
+ * gateway. Parts close
  * in the reverse order they started, each within a timeout, so nothing is left behind.
  */
 public final class StepwiseStack implements AutoCloseable {
@@ -172,6 +175,28 @@ public final class StepwiseStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts an OpenAI-compatible gateway on this stack (closed with it, before the topology and agents).
+     *
+     * @param overrides gateway keys ({@code gateway.port}, ...) on top of the stack's configuration
+     * @return the gateway's base URL, {@code http://HOST:PORT/v1}
+     */
+    public synchronized String startGateway(final Map<String, String> overrides) {
+        final Map<String, String> gatewayConfig = new LinkedHashMap<>(config);
+        gatewayConfig.putAll(overrides);
+        final GatewayConfig parsed = new GatewayConfig(gatewayConfig);
+        final Gateway gateway;
+        try {
+            gateway = Gateway.start(parsed);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("Cannot start the gateway on " + parsed.host() + ":" + parsed.port() + " ("
+                    + e.getMessage() + "); choose another port with --gateway-port (0 picks a free one), or run without "
+                    + "it (--no-gateway).", e);
+        }
+        started.push(gateway);
+        return gateway.baseUrl();
+    }
+
     public String bootstrapServers() {
         return config.get(CommonConfig.BOOTSTRAP_SERVERS);
     }
@@ -187,6 +212,17 @@ public final class StepwiseStack implements AutoCloseable {
     /** The topic registry a configuration names (validated like every service validates it). */
     public static Topics topicsOf(final Map<String, String> config) {
         return CommonConfig.topics(new AbstractConfig(CommonConfig.define(new ConfigDef()), config, false));
+    }
+
+    /**
+     * The Kafka Streams application id (and consumer group) of the topology a configuration runs:
+     * the configured {@code application.id}, else {@code <topic prefix>-topology}, as
+     * {@link TopologyConfig#applicationId()} derives it.
+     */
+    static String topologyApplicationId(final Map<String, String> config) {
+        final String configured = config.get(TopologyConfig.APPLICATION_ID);
+        return configured == null || configured.isBlank()
+                ? TopologyConfig.defaultApplicationId(topicsOf(config).prefix()) : configured;
     }
 
     /** The configuration with the embedded servers' addresses filled in. */

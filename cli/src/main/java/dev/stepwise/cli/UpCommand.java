@@ -1,9 +1,11 @@
 package dev.stepwise.cli;
 
+import dev.stepwise.gateway.GatewayConfig;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -13,7 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
             "",
             "Starts the broker and schema registry (embedded unless --bootstrap/--registry name existing ones),",
             "creates the topics, and runs the topology and the agents until Ctrl-C or SIGTERM.",
-            "Prints one line 'stepwise ready bootstrap=HOST:PORT registry=URL' once clients can use them."})
+            "Also serves the OpenAI API (./stepwise gateway --help) unless --no-gateway.",
+            "Prints one line 'stepwise ready bootstrap=HOST:PORT registry=URL gateway=http://HOST:PORT/v1' once",
+            "clients can use them (the gateway URL is the base URL OpenAI SDKs take)."})
 final class UpCommand implements Callable<Integer> {
 
     @Spec
@@ -25,6 +29,13 @@ final class UpCommand implements Callable<Integer> {
     @Mixin
     StackOptions stack;
 
+    @Option(names = "--gateway-port", paramLabel = "PORT",
+            description = "Port of the OpenAI-compatible gateway (default: gateway.port, 8090; 0 picks a free one).")
+    Integer gatewayPort;
+
+    @Option(names = "--no-gateway", description = "Do not start the gateway.")
+    boolean noGateway;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(global.verbose);
@@ -33,11 +44,19 @@ final class UpCommand implements Callable<Integer> {
         final boolean external = StepwiseStack.isExternal(config);
         final StepwiseStack running = StepwiseStack.start(config, stack,
                 StepwiseStack.Parts.all(stack.proposers, stack.verifiers, stack.revisers));
+        final String gateway;
+        try {
+            gateway = noGateway ? null : running.startGateway(gatewayPort == null ? Map.of()
+                    : Map.of(GatewayConfig.PORT, gatewayPort.toString()));
+        } catch (RuntimeException e) {
+            running.close();
+            throw e;
+        }
         if (!external) {
             RunFile.write(running.bootstrapServers(), running.registryUrl());
         }
         spec.commandLine().getOut().println("stepwise ready bootstrap=" + running.bootstrapServers()
-                + " registry=" + running.registryUrl());
+                + " registry=" + running.registryUrl() + (gateway == null ? "" : " gateway=" + gateway));
         spec.commandLine().getOut().flush();
         UntilShutdown.await(() -> {
             if (!external) {

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,10 +33,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A proposer process is killed with SIGKILL in the middle of a run and another one is started: no
- * prompt is lost, each gets exactly one answer, and no step is duplicated on the step topic
- * (the agents produce and commit offsets in one transaction; read_committed readers never see the
- * killed instance's open transaction).
+ * A proposer process is killed with SIGKILL in the middle of a run, with model calls in flight (the
+ * synthetic model answers after a lognormal latency, so slow and fast calls overlap), and another one
+ * is started: no prompt is lost and each gets exactly one answer, still right.
+ *
+ * <p>What the log may hold twice, and why that is safe: the agent commits a record's outputs as soon as
+ * it finishes, but the offset only up to the first record still in flight. The killed instance's
+ * records after that offset are handled again by its successor and written again with the same step
+ * ids and the same text (ids derive from the request's; the synthetic model is seeded by them), which
+ * the search drops as duplicates. What it never holds is a step of the killed instance's open
+ * transaction: read_committed readers never see it.
  */
 @ExtendWith(SharedInfra.class)
 class AgentCrashIT {
@@ -49,17 +56,15 @@ class AgentCrashIT {
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void killingAProposerMidRunLosesNoPromptAndDuplicatesNoAnswer() throws Exception {
         final Topics topics = SharedInfra.freshTopics("crash");
-        final Map<String, String> config = new LinkedHashMap<>();
-        config.put("bootstrap.servers", SharedInfra.bootstrapServers());
-        config.put("schema.registry.url", SharedInfra.registryUrl());
-        config.put("topic.prefix", topics.prefix());
-        config.put("topic.partitions", Integer.toString(topics.partitions()));
-        config.put("application.id", topics.prefix() + "-topology");
-        config.put("state.dir", dir.resolve("state").toString());
+        final Map<String, String> config = StackConfigs.onTopics(SharedInfra.bootstrapServers(), SharedInfra.registryUrl(),
+                topics, dir.resolve("state"));
 
         final String[] proposerArgs = {"proposer", "--bootstrap", SharedInfra.bootstrapServers(), "--registry", SharedInfra.registryUrl(),
             "--topic-prefix", topics.prefix(), "--instance-id", "crash-proposer",
-            "--set", "agent.static.membership=true", "--set", "topic.partitions=" + topics.partitions()};
+            "--set", "agent.static.membership=true", "--set", "topic.partitions=" + topics.partitions(),
+            "--set", "topic.agent.partitions=" + topics.agentPartitions(),
+            "--set", "synthetic.latency=lognormal", "--set", "synthetic.latency.median.ms=40",
+            "--set", "synthetic.latency.p99.ms=400"};
 
         try (StepwiseStack rest = StepwiseStack.start(config, new StackOptions(), new StepwiseStack.Parts(true, 0, 1, 1));
              CliProcess first = CliProcess.start(dir, "proposer-1", proposerArgs)) {
@@ -71,11 +76,10 @@ class AgentCrashIT {
             for (int i = 0; i < problems.size(); i++) {
                 byId.put("crash-" + i, problems.get(i));
             }
-            final PromptOptions defaults = new PromptOptions();
             final AvroSerdes serdes = new AvroSerdes(SharedInfra.registryClient());
             try (PromptClient client = new PromptClient(SharedInfra.bootstrapServers(), SharedInfra.registryClient(), topics)) {
                 final Instant now = Instant.now();
-                byId.forEach((id, p) -> client.submit(defaults.prompt(id, p.text(), "crash-test", now)));
+                byId.forEach((id, p) -> client.submit(DefaultPrompts.of(id, p.text(), "crash-test", now)));
 
                 // Kill the proposer once it has done part of the work, but not all of it.
                 awaitCommittedRecords(serdes, topics.stepsProposed(), 40, Duration.ofMinutes(2));
@@ -94,9 +98,11 @@ class AgentCrashIT {
                     .collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
             assertThat(answersPerPrompt).as("exactly one answer per prompt").hasSize(PROMPTS).allSatisfy((k, n) -> assertThat(n).isEqualTo(1L));
 
-            final List<String> stepIds = readAll(serdes, topics.stepsProposed()).stream()
-                    .map(r -> r.value().getStepId()).toList();
-            assertThat(stepIds).as("no step produced twice").doesNotHaveDuplicates();
+            final Map<String, Set<String>> textsByStepId = readAll(serdes, topics.stepsProposed()).stream()
+                    .collect(Collectors.groupingBy(r -> r.value().getStepId(),
+                            Collectors.mapping(r -> r.value().getText(), Collectors.toSet())));
+            assertThat(textsByStepId).as("a step written again after the crash is the same step")
+                    .allSatisfy((id, texts) -> assertThat(texts).hasSize(1));
         }
     }
 

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.stepwise.models.synthetic.SyntheticTaskSuite;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./stepwise up} as a user runs it: it reaches ready with exactly one ready line, answers
- * {@code ask} from another process, explains a problem the synthetic backend cannot parse, and on
- * SIGTERM shuts down cleanly, leaving no process (broker, registry) behind.
+ * {@code ask} from another process, explains the answer (with where each step's time went), says what
+ * the synthetic backend cannot parse, and on SIGTERM shuts down cleanly, leaving no process (broker,
+ * registry) behind.
  */
 class UpIT {
 
@@ -26,13 +31,25 @@ class UpIT {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void upServesAskAndLeavesNothingBehindOnSigterm() throws Exception {
-        try (CliProcess up = CliProcess.start(dir, "up", "up")) {
-            final Matcher ready = up.awaitLine("stepwise ready bootstrap=(\\S+) registry=(\\S+)", Duration.ofMinutes(3))
+        // A free port for the gateway, so that the test does not depend on 8090 being free on the machine.
+        try (CliProcess up = CliProcess.start(dir, "up", "up", "--gateway-port", "0")) {
+            final Matcher ready = up.awaitLine("stepwise ready bootstrap=(\\S+) registry=(\\S+) gateway=(\\S+)",
+                            Duration.ofMinutes(3))
                     .orElseThrow(() -> new AssertionError("up never got ready\n" + up.transcript()));
             final String bootstrap = ready.group(1);
             final String registry = ready.group(2);
+            final String gateway = ready.group(3);
             assertThat(registry).endsWith("/apis/ccompat/v7");
+            assertThat(gateway).startsWith("http://").endsWith("/v1").doesNotEndWith(":0/v1");
             assertThat(up.stdoutLines()).as("exactly one ready line, nothing else on stdout").hasSize(1);
+
+            // The base URL of the ready line is what an OpenAI SDK takes: it lists the strategies as models.
+            final HttpResponse<String> models = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/models")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(models.statusCode()).as(models.body()).isEqualTo(200);
+            assertThat(Json.MAPPER.readTree(models.body()).path("data").findValuesAsText("id"))
+                    .contains("stepwise", "stepwise-auto", "stepwise-beam");
 
             final String problem = "compute (3*4+5)*2 mod 7";
             try (CliProcess ask = CliProcess.start(dir, "ask", "ask", "--bootstrap", bootstrap, "--registry", registry,
@@ -63,6 +80,25 @@ class UpIT {
                     assertThat(last.get("type").asText()).isEqualTo("answer");
                     assertThat(last.get("answer").asText()).isEqualTo(answer.get("answer").asText());
                     assertThat(last.get("model_calls").asInt()).isEqualTo(answer.get("model_calls").asInt());
+                }
+
+                // Where each step's time went: every step the agents stamped has its queue, model and hop figures.
+                try (CliProcess explain = CliProcess.start(dir, "explain-timings", "explain", "--bootstrap", bootstrap,
+                        "--registry", registry, "--timings", promptId)) {
+                    assertThat(explain.awaitExit(Duration.ofMinutes(1))).as(explain.transcript()).isZero();
+                    final List<String> out = explain.stdoutLines();
+                    final int header = out.indexOf(out.stream().filter(l -> l.startsWith("  depth queued  model    hop"))
+                            .findFirst().orElseThrow(() -> new AssertionError(explain.transcript())));
+                    final List<String> rows = out.subList(header + 1, out.size()).stream()
+                            .takeWhile(l -> l.startsWith("  ")).toList();
+                    assertThat(rows).as(explain.transcript()).isNotEmpty().allSatisfy(row -> {
+                        final String[] columns = row.strip().split("\\s+");
+                        for (int column = 1; column <= 3; column++) {
+                            assertThat(Long.parseLong(columns[column])).as("queued, model, hop of %s", row).isNotNegative();
+                        }
+                    });
+                    assertThat(out.get(header + 1 + rows.size()))
+                            .startsWith("the answer's chain, " + answer.get("chain").size() + " serial step");
                 }
             }
 
