@@ -3,9 +3,11 @@ package dev.stepwise.agents;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,9 +23,10 @@ import org.apache.kafka.common.TopicPartition;
  * <p>This is how an agent avoids head-of-line blocking without giving up transactions (after the way
  * Confluent's Parallel Consumer tracks completed offsets out of order): a record that finishes early
  * has its outputs written in the next transaction, while the committed offset waits behind a slower
- * record before it. If the agent dies in between, the early record is handled again and writes the
- * same outputs with the same ids (ids are derived from the request's), which the search ignores as
- * duplicates. Touched by the agent's loop thread only.
+ * record before it. The commit's metadata names such records ({@link WrittenOffsets}), so whoever
+ * handles the partition next skips them. Should that fail (metadata lost or unreadable), the record
+ * is handled again and writes the same outputs with the same ids (ids are derived from the
+ * request's), which the search ignores as duplicates. Touched by the agent's loop thread only.
  */
 final class CompletionTracker {
 
@@ -35,6 +38,11 @@ final class CompletionTracker {
         private Future<?> task;
         private List<ProducerRecord<String, SpecificRecord>> outputs;
         private boolean written;
+
+        /** True when there is nothing left to do for it but commit past it: its outputs exist. */
+        boolean isDone() {
+            return outputs != null;
+        }
 
         private Entry(final TopicPartition partition, final long offset, final Lane lane) {
             this.partition = partition;
@@ -51,15 +59,40 @@ final class CompletionTracker {
     }
 
     private final Map<TopicPartition, Lane> lanes = new HashMap<>();
+    /** Records past the committed offset whose outputs an earlier owner wrote, from the commit's metadata. */
+    private final Map<TopicPartition, Set<Long>> writtenBefore = new HashMap<>();
     private int running;
 
-    /** Registers a fetched record; {@code nextOffset} is the partition's offset after the fetch. */
+    /**
+     * Registers a fetched record; {@code nextOffset} is the partition's offset after the fetch. A record an earlier
+     * owner already wrote ({@link #writtenBefore}) comes back {@link Entry#isDone() done}, with nothing to write.
+     */
     Entry fetched(final TopicPartition partition, final long offset, final long nextOffset) {
         final Lane lane = lanes.computeIfAbsent(partition, p -> new Lane());
         final Entry entry = new Entry(partition, offset, lane);
+        final Set<Long> skip = writtenBefore.get(partition);
+        if (skip != null && skip.remove(offset)) {
+            entry.outputs = List.of();
+            entry.written = true;
+        }
         lane.open.put(offset, entry);
         lane.fetchedUpTo = Math.max(lane.fetchedUpTo, nextOffset);
         return entry;
+    }
+
+    /**
+     * What the committed offsets' metadata says was written past them ({@link WrittenOffsets#decodeAll}), read on
+     * assignment or rewind; replaces what was known for those partitions.
+     */
+    void writtenBefore(final Collection<TopicPartition> partitions, final Map<TopicPartition, Set<Long>> written) {
+        for (final TopicPartition partition : partitions) {
+            final Set<Long> offsets = written.get(partition);
+            if (offsets == null || offsets.isEmpty()) {
+                writtenBefore.remove(partition);
+            } else {
+                writtenBefore.put(partition, new HashSet<>(offsets));
+            }
+        }
     }
 
     void started(final Entry entry, final Future<?> task) {
@@ -115,16 +148,21 @@ final class CompletionTracker {
         return false;
     }
 
-    /** Per partition, the offset up to which every fetched record is done: the first not-done record's, or the fetch position. */
+    /**
+     * Per partition with anything done, the offset up to which every fetched record is done (the first not-done
+     * record's, or the fetch position), with metadata naming the done records past it ({@link WrittenOffsets}).
+     */
     Map<TopicPartition, OffsetAndMetadata> committableOffsets() {
         final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         lanes.forEach((partition, lane) -> {
             final Entry firstOpen = lane.open.values().stream().filter(e -> e.outputs == null).findFirst().orElse(null);
-            final Map.Entry<Long, Entry> first = lane.open.firstEntry();
-            if (first == null || first.getValue().outputs == null) {
+            if (lane.open.values().stream().noneMatch(Entry::isDone)) {
                 return;
             }
-            offsets.put(partition, new OffsetAndMetadata(firstOpen == null ? lane.fetchedUpTo : firstOpen.offset));
+            final long offset = firstOpen == null ? lane.fetchedUpTo : firstOpen.offset;
+            final List<Long> donePastIt = lane.open.values().stream().filter(e -> e.isDone() && e.offset > offset)
+                    .map(e -> e.offset).toList();
+            offsets.put(partition, new OffsetAndMetadata(offset, WrittenOffsets.encode(offset, donePastIt)));
         });
         return offsets;
     }
@@ -159,6 +197,7 @@ final class CompletionTracker {
     /** Forgets the partitions (revoked, lost, or rewound after a failed commit), cancelling their running records. */
     void forget(final Collection<TopicPartition> partitions) {
         for (final TopicPartition partition : partitions) {
+            writtenBefore.remove(partition);
             final Lane lane = lanes.remove(partition);
             if (lane == null) {
                 continue;

@@ -371,7 +371,10 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             final OffsetAndMetadata after = next.get(partition);
             final long nextOffset = after != null ? after.offset() : polled.getLast().offset() + 1;
             for (final ConsumerRecord<byte[], byte[]> record : polled) {
-                waiting.add(new Waiting(record, tracker.fetched(partition, record.offset(), nextOffset)));
+                final CompletionTracker.Entry entry = tracker.fetched(partition, record.offset(), nextOffset);
+                if (!entry.isDone()) {
+                    waiting.add(new Waiting(record, entry));
+                }
             }
         }
     }
@@ -470,6 +473,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             return;
         }
         final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+        tracker.writtenBefore(partitions, WrittenOffsets.decodeAll(committed));
         final Map<TopicPartition, Long> positions = new HashMap<>();
         for (final TopicPartition partition : partitions) {
             final OffsetAndMetadata offset = committed.get(partition);
@@ -508,8 +512,30 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     private final class AssignmentTracker implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                rememberWrittenPastTheOffsets(partitions);
+            }
             setAssignment(consumer.assignment());
             LOG.info("{} {}: assigned {}", kind().component(), instanceId(), partitions);
+        }
+
+        /** So that records a former owner finished out of order are skipped, not redone (see {@link WrittenOffsets}). */
+        private void rememberWrittenPastTheOffsets(final Collection<TopicPartition> partitions) {
+            try {
+                final Map<TopicPartition, Set<Long>> written =
+                        WrittenOffsets.decodeAll(consumer.committed(Set.copyOf(partitions)));
+                tracker.writtenBefore(partitions, written);
+                if (!written.isEmpty()) {
+                    LOG.info("{} {}: skipping records a former owner already wrote: {}", kind().component(), instanceId(),
+                            written);
+                }
+            } catch (WakeupException | InterruptException e) {
+                throw e;
+            } catch (KafkaException e) {
+                // Safe to go on: those records are redone and write the same ids, which the search ignores.
+                LOG.warn("{} {}: could not read what was written past the committed offsets of {}; it will be redone: {}",
+                        kind().component(), instanceId(), partitions, e.toString());
+            }
         }
 
         @Override

@@ -207,7 +207,9 @@ class TransactionalAgentTest {
         assertThat(stepIdsWritten()).containsExactly("prompt-1/r1.0", "prompt-1/r2.0");
         assertThat(verificationIdsWritten()).containsExactly("prompt-1/r1.0/step", "prompt-1/r2.0/step");
         assertThat(committedOffsets()).as("no offset passes the record still being handled")
-                .allSatisfy(offsets -> assertThat(offsets).doesNotContainKey(REQUESTS_0));
+                .allSatisfy(offsets -> assertThat(offsets.get(REQUESTS_0).offset()).isZero());
+        assertThat(WrittenOffsets.decode(committedOffsets().getLast().get(REQUESTS_0)))
+                .as("the commit names what was written past the offset").containsExactly(1L, 2L);
 
         slowCallReturns.countDown();
         agent.processUntilQuiet(QUIET);
@@ -217,7 +219,7 @@ class TransactionalAgentTest {
     }
 
     @Test
-    void aRecordFinishedAfterTheCommittedOffsetIsHandledAgainWithTheSameIdsAfterACrash() throws InterruptedException {
+    void withoutTheCommitMetadataARecordFinishedPastTheOffsetIsHandledAgainWithTheSameIds() throws InterruptedException {
         final TransactionalAgent<StepProposalRequested> first = proposer();
         joinGroup(first, REQUESTS_0);
         final CountDownLatch never = new CountDownLatch(1);
@@ -237,6 +239,24 @@ class TransactionalAgentTest {
                 .containsExactlyInAnyOrder("prompt-1/r1.0", "prompt-1/r1.0", "prompt-1/r0.0");
         assertThat(committedOffsets()).last().isEqualTo(Map.of(REQUESTS_0, new OffsetAndMetadata(2)));
         never.countDown();
+    }
+
+    @Test
+    void aRecordAFormerOwnerWrotePastTheCommittedOffsetIsSkippedNotRedone() throws InterruptedException {
+        final TransactionalAgent<StepProposalRequested> agent = proposer();
+        joinGroup(agent, REQUESTS_0);
+        // What a former owner committed when r1 finished while r0 was still running; then the partition comes back.
+        consumer.commitSync(Map.of(REQUESTS_0, new OffsetAndMetadata(0, WrittenOffsets.encode(0, List.of(1L)))));
+        consumer.rebalance(List.of());
+        consumer.rebalance(List.of(REQUESTS_0));
+        consumer.addRecord(request(0, "prompt-1/r0", 1));
+        consumer.addRecord(request(1, "prompt-1/r1", 1));
+        consumer.addRecord(request(2, "prompt-1/r2", 1));
+
+        agent.processUntilQuiet(QUIET);
+
+        assertThat(stepIdsWritten()).containsExactlyInAnyOrder("prompt-1/r0.0", "prompt-1/r2.0");
+        assertThat(committedOffsets()).last().isEqualTo(Map.of(REQUESTS_0, new OffsetAndMetadata(3)));
     }
 
     @Test
