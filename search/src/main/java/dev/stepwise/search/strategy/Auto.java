@@ -11,6 +11,7 @@ import dev.stepwise.search.StopCause;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -33,7 +34,8 @@ public final class Auto implements SearchStrategy<AutoState> {
     static final Parameter ESCALATE = Parameter.flag("escalate", true,
             "Escalate to a stronger search when the cheap one gives up.");
 
-    public static final StrategyDescriptor DESCRIPTOR = descriptor(AutoCalibration.shipped());
+    /** Auto with the shipped calibration, read when the first search starts, not when the registry is made. */
+    public static final StrategyDescriptor DESCRIPTOR = descriptor(AutoCalibration::shipped);
 
     private final int probe;
     private final boolean escalate;
@@ -47,9 +49,13 @@ public final class Auto implements SearchStrategy<AutoState> {
 
     /** Auto with a given calibration (the benchmark evaluates candidates this way before one is shipped). */
     public static StrategyDescriptor descriptor(final AutoCalibration calibration) {
+        return descriptor(() -> calibration);
+    }
+
+    private static StrategyDescriptor descriptor(final Supplier<AutoCalibration> calibration) {
         return new StrategyDescriptor(NAME, "Compute-optimal: probes the first step, estimates the prompt's "
                 + "difficulty, then runs the strategy and budget calibrated for it, escalating when it gives up.",
-                List.of(PROBE, ESCALATE), AutoState.class, p -> new Auto(p, calibration));
+                List.of(PROBE, ESCALATE), AutoState.class, p -> new Auto(p, calibration.get()));
     }
 
     @Override

@@ -30,9 +30,15 @@ public record AutoCalibration(int version, String made, String seeds, Map<String
     /** The resource {@link #shipped()} reads. */
     public static final String RESOURCE = "auto-calibration.json";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-    private static final AutoCalibration SHIPPED = load();
+    /**
+     * Made on first use, not when the class loads: Jackson's start-up costs a command-line client ~0.3 s, and only
+     * a search that runs auto (the topology, the bench) needs the calibration itself.
+     */
+    private static final class Lazy {
+        static final ObjectMapper JSON = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        static final AutoCalibration SHIPPED = load();
+    }
 
     /**
      * A strategy with parameters.
@@ -104,7 +110,7 @@ public record AutoCalibration(int version, String made, String seeds, Map<String
 
     /** The calibration shipped with Stepwise. */
     public static AutoCalibration shipped() {
-        return SHIPPED;
+        return Lazy.SHIPPED;
     }
 
     /**
@@ -130,7 +136,7 @@ public record AutoCalibration(int version, String made, String seeds, Map<String
     /** This calibration as JSON, as the benchmark writes it. */
     public String toJson() {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
+            return Lazy.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(this);
         } catch (final IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -139,7 +145,7 @@ public record AutoCalibration(int version, String made, String seeds, Map<String
     /** Reads a calibration written by {@link #toJson()}. */
     public static AutoCalibration fromJson(final String json) {
         try {
-            return JSON.readValue(json, AutoCalibration.class);
+            return Lazy.JSON.readValue(json, AutoCalibration.class);
         } catch (final IOException e) {
             throw new UncheckedIOException("Not an auto calibration: " + e.getMessage(), e);
         }
@@ -150,7 +156,7 @@ public record AutoCalibration(int version, String made, String seeds, Map<String
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath");
             }
-            return JSON.readValue(in, AutoCalibration.class);
+            return Lazy.JSON.readValue(in, AutoCalibration.class);
         } catch (final IOException e) {
             throw new UncheckedIOException("Cannot read " + RESOURCE, e);
         }
