@@ -177,6 +177,10 @@ public final class AgentConfig extends AbstractConfig {
     /** The transactional, idempotent producer's settings. */
     public Map<String, Object> producerProperties(final AgentKind kind) {
         final Map<String, Object> props = new HashMap<>(originalsWithPrefix(PRODUCER_PREFIX));
+        // An agent commits as soon as a record finishes, so its next transaction often writes to a partition whose
+        // last one the broker is still completing; the broker answers CONCURRENT_TRANSACTIONS and the producer
+        // retries after this backoff. Kafka's 100 ms default would then be a wait in the step; 10 ms is not.
+        props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, getString(CommonConfig.BOOTSTRAP_SERVERS));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, transactionalId(kind) + "-producer");
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(kind));
