@@ -46,7 +46,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             description = "Model latencies of the overhead part, in ms (default: ${DEFAULT-VALUE}).")
     List<Long> medians;
 
-    @Option(names = "--window", defaultValue = "20", paramLabel = "SECONDS",
+    @Option(names = "--window", defaultValue = "60", paramLabel = "SECONDS",
             description = "Seconds over which throughput is counted (default: ${DEFAULT-VALUE}).")
     int windowSeconds;
 

@@ -1,5 +1,8 @@
 package dev.stepwise.bench;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.stepwise.bench.PipelineScenarios.Row;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,27 +33,23 @@ final class PipelineBenchReport {
     static final String MARKDOWN = "pipeline.md";
     static final String PLOT = "pipeline.png";
 
+    private static final CsvMapper CSV_MAPPER = new CsvMapper();
+    /** One row per figure, in this column order, with a header. */
+    private static final CsvSchema CSV_SCHEMA = CsvSchema.builder().addColumn("part").addColumn("setting")
+            .addColumn("quantity").addNumberColumn("value").addColumn("unit").build().withHeader();
+
     private PipelineBenchReport() {
     }
 
     static void writeCsv(final List<Row> rows, final Path file) throws IOException {
-        final StringBuilder csv = new StringBuilder("part,setting,quantity,value,unit\n");
-        for (final Row r : rows) {
-            csv.append(String.join(",", quote(r.part()), quote(r.setting()), quote(r.quantity()),
-                    String.format(Locale.ROOT, "%.3f", r.value()), quote(r.unit()))).append('\n');
-        }
-        Files.writeString(file, csv, StandardCharsets.UTF_8);
+        CSV_MAPPER.writer(CSV_SCHEMA).writeValue(file.toFile(), rows);
     }
 
     /** Rows of a CSV this class wrote (a baseline from another run). */
     static List<Row> readCsv(final Path file) throws IOException {
-        final List<Row> rows = new ArrayList<>();
-        final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (final String line : lines.subList(1, lines.size())) {
-            final List<String> cells = splitCsv(line);
-            rows.add(new Row(cells.get(0), cells.get(1), cells.get(2), Double.parseDouble(cells.get(3)), cells.get(4)));
+        try (MappingIterator<Row> rows = CSV_MAPPER.readerFor(Row.class).with(CSV_SCHEMA).readValues(file.toFile())) {
+            return rows.readAll();
         }
-        return rows;
     }
 
     static void writeMarkdown(final List<Row> rows, final List<Row> baseline, final String baselineLabel,
@@ -119,37 +118,5 @@ final class PipelineBenchReport {
             return "–";
         }
         return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String quote(final String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    private static List<String> splitCsv(final String line) {
-        final List<String> cells = new ArrayList<>();
-        final StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            final char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                cells.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
-            }
-        }
-        cells.add(cell.toString());
-        return cells;
     }
 }

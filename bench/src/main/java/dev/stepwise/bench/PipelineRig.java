@@ -148,7 +148,10 @@ final class PipelineRig implements AutoCloseable {
         final CountDownLatch ready = new CountDownLatch(instances.values().stream().mapToInt(Integer::intValue).sum());
         for (final Map.Entry<AgentKind, Integer> entry : instances.entrySet()) {
             for (int i = 0; i < entry.getValue(); i++) {
-                final List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-cp",
+                // Up to 17 JVMs share two cores here: C1 only and the serial collector keep their own start-up and
+                // background work from being what the scaling part measures.
+                final List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-cp",
                         System.getProperty("java.class.path"), CLI_MAIN, entry.getKey().component(),
                         "--bootstrap", stack.bootstrapServers(), "--registry", stack.registryUrl(),
                         "--instance-id", "bench-" + entry.getKey().component() + "-" + i));
