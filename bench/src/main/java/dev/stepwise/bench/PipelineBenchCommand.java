@@ -54,6 +54,10 @@ public final class PipelineBenchCommand implements Callable<Integer> {
             description = "16-step prompts per model latency in the overhead part (default: ${DEFAULT-VALUE}).")
     int overheadPrompts;
 
+    @Option(names = "--ceiling-prompts", defaultValue = "600", paramLabel = "N",
+            description = "Beam prompts sent at once in the ceiling part (default: ${DEFAULT-VALUE}).")
+    int ceilingPrompts;
+
     @Option(names = "--tail-prompts", defaultValue = "60",
             description = "Prompts in the heavy-tail part (default: ${DEFAULT-VALUE}).")
     int tailPrompts;
@@ -101,7 +105,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
                 rows.addAll(scenarios.tails(tailPrompts, 50));
             }
             if (parts.contains("ceiling")) {
-                rows.addAll(scenarios.ceiling(window));
+                rows.addAll(scenarios.ceiling(ceilingPrompts));
             }
         }
         final String command = BenchCommand.commandOf(spec);

@@ -182,16 +182,33 @@ final class PipelineScenarios {
                 new Row("tails", setting, "prompts answered", sorted.size(), ""));
     }
 
-    /** 4. Ceiling: verified steps per second with an instant model, next to the broker's raw rate for such records. */
-    List<Row> ceiling(final Duration window) throws InterruptedException {
+    /**
+     * 4. Ceiling: verified steps per second with an instant model, next to the broker's raw rate for such records. A
+     * fast pipeline finishes any fixed flood early, so a fixed window after a warm-up can count nothing (the first runs
+     * did); this counts every verdict from the first prompt sent to the last answer, over that time.
+     */
+    List<Row> ceiling(final int prompts) throws InterruptedException {
         final Map<String, String> settings = latency("constant", 0, 0);
-        progress.phase("ceiling: instant model, then the raw broker", 2);
+        progress.phase("ceiling: " + prompts + " prompts with an instant model, then the raw broker", 2);
         try (PipelineRig rig = new PipelineRig(settings, instances(1, 1), false)) {
-            final double rate = verifiedStepsPerSecond(rig, 300, window);
+            awaitAll(rig, List.of(Prompts.of(STRATEGIES, "warm-ceiling", problem(0, 4).text(), "beam", Map.of(), 2000,
+                    Instant.now())));
+            final List<GeneratedProblem> problems = SyntheticTaskSuite.mixed(prompts, 16, seed);
+            final List<PromptSubmitted> flood = new ArrayList<>();
+            for (int i = 0; i < problems.size(); i++) {
+                flood.add(Prompts.of(STRATEGIES, "ceiling-" + i, problems.get(i).text(), "beam", Map.of(), 2000, Instant.now()));
+            }
+            final long from = System.currentTimeMillis();
+            awaitAll(rig, flood);
+            final long to = System.currentTimeMillis() + 1;
+            final long verdicts = VerdictCounter.count(rig.bootstrapServers(), rig.registry(), rig.topics(), from, to);
             progress.step();
             final BrokerRate.Result raw = BrokerRate.measure(rig.bootstrapServers(), 400, 200_000);
             progress.step();
-            return List.of(new Row("ceiling", "instant model, 1 agent of each kind", "verified steps per second", rate, "1/s"),
+            return List.of(new Row("ceiling", "instant model, 1 agent of each kind, " + prompts + " beam prompts at once",
+                            "verified steps per second", verdicts * 1000.0 / (to - from), "1/s"),
+                    new Row("ceiling", "instant model, 1 agent of each kind, " + prompts + " beam prompts at once",
+                            "prompts answered per second", prompts * 1000.0 / (to - from), "1/s"),
                     new Row("ceiling", "raw broker, " + raw.recordBytes() + "-byte records, produce + consume",
                             "records per second", raw.recordsPerSecond(), "1/s"));
         }
