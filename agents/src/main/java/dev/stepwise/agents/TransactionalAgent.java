@@ -4,28 +4,19 @@ import dev.stepwise.schemas.avro.DeadLetter;
 import dev.stepwise.schemas.topics.Topic;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
@@ -96,43 +87,27 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     public record Identity(AgentKind kind, String instanceId, String groupId, String model) {
     }
 
-    /** A finished record, handed from its virtual thread to the loop. */
-    private record Finished(CompletionTracker.Entry entry, List<ProducerRecord<String, SpecificRecord>> outputs) {
-    }
-
     private final Identity identity;
     private final AgentHandler<I> handler;
-    private final RecordWork<I> work;
     private final Consumer<byte[], byte[]> consumer;
     private final TransactionalWriter writer;
-    private final int maxInFlight;
     private final Backoff redeliveryBackoff;
-    private final ExecutorService workers;
+    private final InFlightRecords<I> inFlight;
 
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean clientsClosed = new AtomicBoolean();
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Object assignmentChanged = new Object();
-    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
     private volatile boolean closing;
     private volatile boolean running;
     private volatile Throwable failure;
-    /** An error that escaped a record's work (a bug): the loop stops the agent with it, its records are redone by the next owner. */
-    private volatile Throwable workerFailure;
     private volatile Set<TopicPartition> assignment = Set.of();
-    private final AtomicInteger peakRunning = new AtomicInteger();
 
     // Touched by the loop thread only.
-    private final CompletionTracker tracker = new CompletionTracker();
-    /** Polled records waiting for a free slot, in poll order. */
-    private final Deque<Waiting> waiting = new ArrayDeque<>();
+    private final CompletionTracker tracker;
     private int consecutiveFailures;
-    /** Set after a failed commit: where to rewind partitions that have no committed offset yet. Null when no rewind is due. */
-    private Map<TopicPartition, Long> pendingRewind;
-
-    private record Waiting(ConsumerRecord<byte[], byte[]> record, CompletionTracker.Entry entry) {
-    }
+    private final CommittedPositions positions;
 
     /**
      * @param decoder           decodes the input topic's values; its failures become dead letters
@@ -146,19 +121,16 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
                        final Topic<DeadLetter> deadLetters, final Consumer<byte[], byte[]> consumer,
                        final Supplier<Producer<String, SpecificRecord>> producers, final int maxInFlight,
                        final Backoff redeliveryBackoff, final Clock clock) {
-        if (maxInFlight < 1) {
-            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
-        }
         this.identity = identity;
         this.handler = handler;
         final String who = identity.kind().component() + " " + identity.instanceId();
-        this.work = new RecordWork<>(who, identity.kind().component(), handler, decoder, deadLetters, redeliveryBackoff, clock);
+        this.inFlight = new InFlightRecords<>(new RecordWork<>(who, identity.kind().component(), handler, decoder, deadLetters,
+                redeliveryBackoff, clock), maxInFlight, threadName());
+        this.tracker = inFlight.tracker();
+        this.positions = new CommittedPositions(consumer, tracker, who);
         this.consumer = consumer;
         this.writer = new TransactionalWriter(producers, who);
-        this.maxInFlight = maxInFlight;
         this.redeliveryBackoff = redeliveryBackoff;
-        this.workers = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name(threadName() + "-record-", 0).factory());
     }
 
     @Override
@@ -181,7 +153,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
 
     /** The most records this instance has handled at once since it started (never above its in-flight limit). */
     public int peakInFlight() {
-        return peakRunning.get();
+        return inFlight.peakRunning();
     }
 
     @Override
@@ -278,12 +250,12 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             LOG.error("{} {}: stopping on a fatal error", kind().component(), instanceId(), e);
         } finally {
             running = false;
-            if (failure == null && pendingRewind == null) {
+            if (failure == null && !positions.rewindDue()) {
                 commitWhatHasFinished();
             }
             // What is still running is handled again by whoever gets the partitions: its offsets were not committed.
-            tracker.forgetAll();
-            workers.shutdownNow();
+            inFlight.forgetAll();
+            inFlight.shutdown();
             closeClients();
             synchronized (assignmentChanged) {
                 // Under the lock, so that awaitAssignment sees the agent stopped as it wakes.
@@ -298,10 +270,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     /** On the way out: write what has finished, so that the next owner does not redo it. Best effort. */
     private void commitWhatHasFinished() {
         try {
-            Finished done;
-            while ((done = finished.poll()) != null) {
-                tracker.done(done.entry(), done.outputs());
-            }
+            inFlight.collectFinishedWithoutStarting();
             commitFinished();
         } catch (RuntimeException e) {
             // Closing the producer leaves the transaction to be aborted (by its timeout or the next incarnation).
@@ -315,7 +284,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         writer.initialize();
         consumer.subscribe(List.of(handler.input().name()), new AssignmentTracker());
         LOG.info("Started {} instance {} in group {} with model {}, up to {} records in flight: {} -> {}",
-                kind().component(), instanceId(), groupId(), identity.model(), maxInFlight, handler.input().name(),
+                kind().component(), instanceId(), groupId(), identity.model(), inFlight.maxInFlight(), handler.input().name(),
                 String.join(", ", handler.outputs().stream().map(Topic::name).toList()));
     }
 
@@ -327,19 +296,18 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
      */
     void pollAndProcess() throws InterruptedException {
         try {
-            if (pendingRewind != null) {
+            if (positions.rewindDue()) {
                 // A replaced producer first ends what the old one left open, so the committed offsets are final.
                 writer.ensureUsable();
-                rewind(pendingRewind);
-                pendingRewind = null;
+                positions.rewindIfDue();
             }
-            collectFinished();
+            inFlight.collectFinished();
             pauseOrResume();
             final ConsumerRecords<byte[], byte[]> records = consumer.poll(tracker.isEmpty() ? IDLE_POLL : BUSY_POLL);
             setAssignment(consumer.assignment());
-            accept(records);
-            startWaiting();
-            collectFinished();
+            inFlight.accept(records);
+            inFlight.startWaiting();
+            inFlight.collectFinished();
             commitFinished();
             pauseOrResume();
             consecutiveFailures = 0;
@@ -361,57 +329,13 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         final long deadline = System.nanoTime() + timeout.toNanos();
         do {
             pollAndProcess();
-        } while ((!tracker.isEmpty() || !finished.isEmpty()) && System.nanoTime() < deadline);
-    }
-
-    private void accept(final ConsumerRecords<byte[], byte[]> records) {
-        final Map<TopicPartition, OffsetAndMetadata> next = records.nextOffsets();
-        for (final TopicPartition partition : records.partitions()) {
-            final List<ConsumerRecord<byte[], byte[]>> polled = records.records(partition);
-            final OffsetAndMetadata after = next.get(partition);
-            final long nextOffset = after != null ? after.offset() : polled.getLast().offset() + 1;
-            for (final ConsumerRecord<byte[], byte[]> record : polled) {
-                final CompletionTracker.Entry entry = tracker.fetched(partition, record.offset(), nextOffset);
-                if (!entry.isDone()) {
-                    waiting.add(new Waiting(record, entry));
-                }
-            }
-        }
-    }
-
-    private void startWaiting() {
-        while (!waiting.isEmpty() && tracker.running() < maxInFlight) {
-            final Waiting next = waiting.poll();
-            final CompletionTracker.Entry entry = next.entry();
-            tracker.started(entry, workers.submit(() -> {
-                try {
-                    finished.add(new Finished(entry, work.outputsFor(next.record())));
-                } catch (InterruptedException e) {
-                    // Cancelled: its partition left, or the agent is closing; the record is handled again.
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException | Error e) {
-                    workerFailure = e;
-                }
-            }));
-            peakRunning.accumulateAndGet(tracker.running(), Math::max);
-        }
-    }
-
-    private void collectFinished() {
-        if (workerFailure != null) {
-            throw new IllegalStateException("a record's work failed outside its error handling", workerFailure);
-        }
-        Finished done;
-        while ((done = finished.poll()) != null) {
-            tracker.done(done.entry(), done.outputs());
-        }
-        startWaiting();
+        } while (!inFlight.isQuiet() && System.nanoTime() < deadline);
     }
 
     /** Pauses every assigned partition while polled records wait for a slot, so nothing piles up unbounded. */
     private void pauseOrResume() {
         final Set<TopicPartition> assigned = consumer.assignment();
-        if (!waiting.isEmpty() || tracker.running() >= maxInFlight) {
+        if (inFlight.full()) {
             consumer.pause(assigned);
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
@@ -437,55 +361,12 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
                         + "offsets; next poll in {} ms: {}", kind().component(), instanceId(), consecutiveFailures, done,
                 delay.toMillis(), error.toString());
         final Map<TopicPartition, Long> firstUncommitted = tracker.firstOffsets();
-        tracker.forgetAll();
-        waiting.clear();
-        finished.clear();
-        if (pendingRewind == null) {
-            pendingRewind = new HashMap<>(firstUncommitted);
-        } else {
-            // The previous rewind has not happened yet: its start offsets are the older, right ones.
-            firstUncommitted.forEach(pendingRewind::putIfAbsent);
-        }
-        try {
-            if (!writer.replacementDue()) {
-                rewind(pendingRewind);
-                pendingRewind = null;
-            }
-        } catch (WakeupException | InterruptException e) {
-            throw e;
-        } catch (KafkaException e) {
-            // Still pending: the next turn rewinds before it polls, so no record is skipped.
-            LOG.warn("{} {}: rewind failed, trying again before the next poll: {}", kind().component(), instanceId(), e.toString());
-        }
+        inFlight.forgetAll();
+        positions.afterFailedCommit(firstUncommitted, !writer.replacementDue());
         // Wait before polling again, but wake up at once on close.
         if (closeRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.debug("{} {}: closing during backoff", kind().component(), instanceId());
         }
-    }
-
-    /**
-     * Seeks every assigned partition back to its committed offset, so what was in flight is polled again.
-     * A partition that has never committed goes back to where its uncommitted records started.
-     */
-    private void rewind(final Map<TopicPartition, Long> firstUncommitted) {
-        final Set<TopicPartition> partitions = consumer.assignment();
-        if (partitions.isEmpty()) {
-            return;
-        }
-        final Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
-        tracker.writtenBefore(partitions, WrittenOffsets.decodeAll(committed));
-        final Map<TopicPartition, Long> positions = new HashMap<>();
-        for (final TopicPartition partition : partitions) {
-            final OffsetAndMetadata offset = committed.get(partition);
-            if (offset != null) {
-                consumer.seek(partition, offset);
-                positions.put(partition, offset.offset());
-            } else if (firstUncommitted.containsKey(partition)) {
-                consumer.seek(partition, firstUncommitted.get(partition));
-                positions.put(partition, firstUncommitted.get(partition));
-            }
-        }
-        LOG.info("{} {}: rewound to {}", kind().component(), instanceId(), positions);
     }
 
     private void setAssignment(final Set<TopicPartition> partitions) {
@@ -513,36 +394,17 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
             if (!partitions.isEmpty()) {
-                rememberWrittenPastTheOffsets(partitions);
+                positions.rememberWrittenPastTheOffsets(partitions);
             }
             setAssignment(consumer.assignment());
             LOG.info("{} {}: assigned {}", kind().component(), instanceId(), partitions);
         }
 
-        /** So that records a former owner finished out of order are skipped, not redone (see {@link WrittenOffsets}). */
-        private void rememberWrittenPastTheOffsets(final Collection<TopicPartition> partitions) {
-            try {
-                final Map<TopicPartition, Set<Long>> written =
-                        WrittenOffsets.decodeAll(consumer.committed(Set.copyOf(partitions)));
-                tracker.writtenBefore(partitions, written);
-                if (!written.isEmpty()) {
-                    LOG.info("{} {}: skipping records a former owner already wrote: {}", kind().component(), instanceId(),
-                            written);
-                }
-            } catch (WakeupException | InterruptException e) {
-                throw e;
-            } catch (KafkaException e) {
-                // Safe to go on: those records are redone and write the same ids, which the search ignores.
-                LOG.warn("{} {}: could not read what was written past the committed offsets of {}; it will be redone: {}",
-                        kind().component(), instanceId(), partitions, e.toString());
-            }
-        }
-
         @Override
         public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty() && pendingRewind == null && !clientsClosed.get()) {
+            if (!partitions.isEmpty() && !positions.rewindDue() && !clientsClosed.get()) {
                 try {
-                    collectFinished();
+                    inFlight.collectFinished();
                     commitFinished();
                 } catch (KafkaException e) {
                     // Not committed: the new owner handles those records again, with the same ids.
@@ -564,8 +426,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         }
 
         private void forget(final Collection<TopicPartition> partitions) {
-            tracker.forget(partitions);
-            waiting.removeIf(w -> partitions.contains(w.entry().partition));
+            inFlight.forget(partitions);
         }
     }
 }
