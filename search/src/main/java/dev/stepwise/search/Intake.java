@@ -4,11 +4,7 @@ import dev.stepwise.schemas.avro.StepProposed;
 import dev.stepwise.schemas.avro.StepVerified;
 import dev.stepwise.schemas.avro.VerificationKind;
 import dev.stepwise.schemas.avro.VerificationPlan;
-import dev.stepwise.search.SearchTree.Check;
-import dev.stepwise.search.SearchTree.EarlyVerdict;
-import dev.stepwise.search.SearchTree.Request;
 import dev.stepwise.search.SearchTree.RequestKind;
-import dev.stepwise.search.SearchTree.Step;
 
 /** How replies enter the tree: steps, verdicts, and verdicts that come before their step. */
 final class Intake {

@@ -1,9 +1,6 @@
 package dev.stepwise.search;
 
-import dev.stepwise.search.SearchTree.Check;
 import dev.stepwise.search.SearchTree.Fate;
-import dev.stepwise.search.SearchTree.Request;
-import dev.stepwise.search.SearchTree.Step;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;

@@ -7,8 +7,6 @@ import dev.stepwise.schemas.avro.VerificationKind;
 import dev.stepwise.schemas.avro.VerificationPlan;
 import dev.stepwise.schemas.avro.VerificationRequested;
 import dev.stepwise.schemas.ids.EventIds;
-import dev.stepwise.search.SearchTree.Request;
-import dev.stepwise.search.SearchTree.Step;
 import java.time.Instant;
 
 /**

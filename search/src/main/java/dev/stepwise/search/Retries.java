@@ -1,10 +1,7 @@
 package dev.stepwise.search;
 
 import dev.stepwise.schemas.avro.SearchAction;
-import dev.stepwise.search.SearchTree.Check;
-import dev.stepwise.search.SearchTree.Request;
 import dev.stepwise.search.SearchTree.RequestKind;
-import dev.stepwise.search.SearchTree.Step;
 import java.util.Comparator;
 import java.util.List;
 

@@ -1,7 +1,6 @@
 package dev.stepwise.search;
 
 import dev.stepwise.schemas.avro.Vote;
-import dev.stepwise.search.SearchTree.Step;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;

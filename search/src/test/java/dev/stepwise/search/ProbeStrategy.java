@@ -2,8 +2,6 @@ package dev.stepwise.search;
 
 import dev.stepwise.schemas.avro.VerificationKind;
 import dev.stepwise.schemas.avro.VerificationPlan;
-import dev.stepwise.search.SearchTree.Request;
-import dev.stepwise.search.SearchTree.Step;
 import dev.stepwise.search.strategy.BeamSearch;
 import dev.stepwise.search.strategy.Parameter;
 import dev.stepwise.search.strategy.SearchStrategy;

@@ -2,7 +2,7 @@ package dev.stepwise.search.strategy;
 
 import dev.stepwise.search.AnswerVote;
 import dev.stepwise.search.Search;
-import dev.stepwise.search.SearchTree.Step;
+import dev.stepwise.search.Step;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -3,9 +3,6 @@ package dev.stepwise.search.strategy;
 import dev.stepwise.schemas.avro.VerificationPlan;
 import dev.stepwise.search.AnswerVote;
 import dev.stepwise.search.Search;
-import dev.stepwise.search.SearchTree.Request;
-import dev.stepwise.search.SearchTree.Step;
-import dev.stepwise.search.StopCause;
 import java.util.List;
 
 /**
@@ -13,15 +10,13 @@ import java.util.List;
  * each finished chain's answer scored by the verifier (kind OUTCOME), and the highest-scoring chain's answer
  * wins. A step costs one call; each finished chain one more.
  */
-public final class BestOfN implements SearchStrategy<BestOfN.State> {
+public final class BestOfN extends IndependentChains<BestOfN.State> {
 
     public static final String NAME = "best-of-n";
 
     static final Parameter N = Parameter.integer("n", 8, 1, 512, "Independent chains sampled.")
             .withAliases("beam-width");
-    static final Parameter MAX_DEPTH = Parameter.integer("max-depth", 40, 1, 512,
-            "Longest chain the search may build before it stops with the best so far.")
-            .withLegacyField(Parameter.LegacyField.MAX_DEPTH);
+    static final Parameter MAX_DEPTH = maxDepthParameter();
 
     public static final StrategyDescriptor DESCRIPTOR = new StrategyDescriptor(NAME,
             "Best-of-N: n independent chains, each finished chain's answer scored by the verifier (outcome), the "
@@ -32,35 +27,13 @@ public final class BestOfN implements SearchStrategy<BestOfN.State> {
     public static final class State extends LanesState {
     }
 
-    private final int n;
-    private final int maxDepth;
-
     BestOfN(final StrategyParameters parameters) {
-        this.n = parameters.intValue(N.name());
-        this.maxDepth = parameters.intValue(MAX_DEPTH.name());
+        super(parameters, VerificationPlan.OUTCOME, State::new, "the highest outcome score wins.");
     }
 
     @Override
     public String describe() {
-        return "Best-of-" + n + " by outcome score, chains of up to " + maxDepth + " steps";
-    }
-
-    @Override
-    public State start(final Search search) {
-        final State state = new State();
-        if (Lanes.start(search, state, n, VerificationPlan.OUTCOME) == 0) {
-            search.stop(StopCause.CALL_BUDGET);
-        }
-        return state;
-    }
-
-    @Override
-    public void onRequestDone(final Search search, final State state, final Request request, final List<Step> steps) {
-        steps.forEach(step -> Lanes.advance(search, state, step, maxDepth, VerificationPlan.OUTCOME));
-        if (state.active.isEmpty()) {
-            search.stop(StopCause.ALL_CHAINS_DONE, Search.plural(search.finished().size(), "chain") + " of "
-                    + state.started + " finished; the highest outcome score wins.");
-        }
+        return "Best-of-" + n() + " by outcome score, chains of up to " + maxDepth() + " steps";
     }
 
     @Override

@@ -2,9 +2,9 @@ package dev.stepwise.search.strategy;
 
 import dev.stepwise.schemas.avro.SearchAction;
 import dev.stepwise.schemas.avro.VerificationPlan;
+import dev.stepwise.search.Request;
 import dev.stepwise.search.Search;
-import dev.stepwise.search.SearchTree.Request;
-import dev.stepwise.search.SearchTree.Step;
+import dev.stepwise.search.Step;
 import java.util.List;
 
 /**

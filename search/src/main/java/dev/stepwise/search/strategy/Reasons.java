@@ -1,7 +1,7 @@
 package dev.stepwise.search.strategy;
 
 import dev.stepwise.search.Search;
-import dev.stepwise.search.SearchTree.Step;
+import dev.stepwise.search.Step;
 
 /** Sentences strategies write into their decisions. */
 final class Reasons {

@@ -3,9 +3,6 @@ package dev.stepwise.search.strategy;
 import dev.stepwise.schemas.avro.VerificationPlan;
 import dev.stepwise.search.AnswerVote;
 import dev.stepwise.search.Search;
-import dev.stepwise.search.SearchTree.Request;
-import dev.stepwise.search.SearchTree.Step;
-import dev.stepwise.search.StopCause;
 import java.util.List;
 
 /**
@@ -13,14 +10,12 @@ import java.util.List;
  * chains, each finished chain's answer scored by the verifier (kind OUTCOME), and the answer with the largest
  * sum of scores wins: majority voting weighted by the verifier.
  */
-public final class WeightedBestOfN implements SearchStrategy<WeightedBestOfN.State> {
+public final class WeightedBestOfN extends IndependentChains<WeightedBestOfN.State> {
 
     public static final String NAME = "weighted-best-of-n";
 
     static final Parameter N = Parameter.integer("n", 8, 1, 512, "Independent chains sampled.");
-    static final Parameter MAX_DEPTH = Parameter.integer("max-depth", 40, 1, 512,
-            "Longest chain the search may build before it stops with the best so far.")
-            .withLegacyField(Parameter.LegacyField.MAX_DEPTH);
+    static final Parameter MAX_DEPTH = maxDepthParameter();
 
     public static final StrategyDescriptor DESCRIPTOR = new StrategyDescriptor(NAME,
             "Weighted best-of-N: n independent chains, each finished answer scored by the verifier (outcome), the "
@@ -31,35 +26,13 @@ public final class WeightedBestOfN implements SearchStrategy<WeightedBestOfN.Sta
     public static final class State extends LanesState {
     }
 
-    private final int n;
-    private final int maxDepth;
-
     WeightedBestOfN(final StrategyParameters parameters) {
-        this.n = parameters.intValue(N.name());
-        this.maxDepth = parameters.intValue(MAX_DEPTH.name());
+        super(parameters, VerificationPlan.OUTCOME, State::new, "the answer with the most verifier weight wins.");
     }
 
     @Override
     public String describe() {
-        return "Weighted best-of-" + n + " by outcome score, chains of up to " + maxDepth + " steps";
-    }
-
-    @Override
-    public State start(final Search search) {
-        final State state = new State();
-        if (Lanes.start(search, state, n, VerificationPlan.OUTCOME) == 0) {
-            search.stop(StopCause.CALL_BUDGET);
-        }
-        return state;
-    }
-
-    @Override
-    public void onRequestDone(final Search search, final State state, final Request request, final List<Step> steps) {
-        steps.forEach(step -> Lanes.advance(search, state, step, maxDepth, VerificationPlan.OUTCOME));
-        if (state.active.isEmpty()) {
-            search.stop(StopCause.ALL_CHAINS_DONE, Search.plural(search.finished().size(), "chain") + " of "
-                    + state.started + " finished; the answer with the most verifier weight wins.");
-        }
+        return "Weighted best-of-" + n() + " by outcome score, chains of up to " + maxDepth() + " steps";
     }
 
     @Override
