@@ -56,19 +56,22 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
     private final Duration punctuateInterval;
     private final SearchTreeJson json;
     private final int treeCacheSteps;
+    private final CommitPacer commits;
 
     private ProcessorContext<String, Object> context;
     private SearchTrees trees;
     private WakeUps wakeUps;
 
     SearchProcessor(final StepwiseTopology.Wiring wiring, final SearchEngine engine, final PromptValidator validator,
-                    final Duration punctuateInterval, final SearchTreeJson json, final int treeCacheSteps) {
+                    final Duration punctuateInterval, final SearchTreeJson json, final int treeCacheSteps,
+                    final CommitPacer commits) {
         this.wiring = wiring;
         this.engine = engine;
         this.validator = validator;
         this.punctuateInterval = punctuateInterval;
         this.json = json;
         this.treeCacheSteps = treeCacheSteps;
+        this.commits = commits;
     }
 
     /**
@@ -82,11 +85,18 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
                 processorContext.getStateStore(StepwiseTopology.SEARCH_ENTRY_STORE), json, treeCacheSteps);
         this.wakeUps = new WakeUps(processorContext.getStateStore(StepwiseTopology.SEARCH_TIMER_STORE));
         processorContext.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+        if (commits.minGapMs() > 0) {
+            // Pays a commit owed since a flood's last record once its gap has passed.
+            processorContext.schedule(Duration.ofMillis(commits.minGapMs()), PunctuationType.WALL_CLOCK_TIME, commits::settle);
+        }
     }
 
     /** The task is closing (it moves, fails, or the app stops): its cached trees go with it. */
     @Override
     public void close() {
+        if (context != null) {
+            commits.forget(context);
+        }
         if (trees != null) {
             trees.clear();
         }
@@ -98,6 +108,7 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
                 () -> new IllegalStateException("records reach the search processor only from its source topics"));
         final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         final long now = record.timestamp();
+        commits.settle(context.currentSystemTimeMs());
         final Outcome outcome;
         try {
             outcome = handle(where.topic(), key, record.value(), now);
@@ -114,6 +125,7 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
             if (RejectedPrompts.answerable(e)) {
                 context.forward(new Record<String, Object>(e.promptId(), RejectedPrompts.answer(e, now), now),
                         StepwiseTopology.ANSWERS_SINK);
+                commitSoon();
             }
             return;
         } catch (final RejectedInputException e) {
@@ -281,6 +293,20 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
             LOG.info("Answered prompt {} after {} model calls", answer.getPromptId(), answer.getModelCalls());
             context.forward(new Record<String, Object>(answer.getPromptId(), answer, timestamp), StepwiseTopology.ANSWERS_SINK);
         });
+        if (somebodyWaits(commands)) {
+            commitSoon();
+        }
+    }
+
+    /** Agents wait for requests and clients for answers; decisions alone are only read by audits. */
+    private static boolean somebodyWaits(final Commands commands) {
+        return !commands.proposals().isEmpty() || !commands.revisions().isEmpty()
+                || !commands.verifications().isEmpty() || commands.answer().isPresent();
+    }
+
+    /** An agent or a client waits for what this record wrote: commit soon (see {@link CommitPacer}). */
+    private void commitSoon() {
+        commits.owe(context);
     }
 
     private void deadLetter(final Record<byte[], byte[]> record, final RecordMetadata where, final RuntimeException error) {

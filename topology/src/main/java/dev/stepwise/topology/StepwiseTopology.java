@@ -103,13 +103,14 @@ public final class StepwiseTopology {
         final PromptValidator validator = new PromptValidator(config.limits(), strategies);
         final TextPromptParser parser = new TextPromptParser(strategies, config.defaultStrategy(), config.defaultBudget());
         final Duration punctuateInterval = config.punctuateInterval();
+        final CommitPacer commits = new CommitPacer(config.commitGap().toMillis());
         final ByteArrayDeserializer bytes = new ByteArrayDeserializer();
         final StringSerializer keys = new StringSerializer();
 
         final Topology topology = new Topology();
 
         topology.addSource(PROMPTS_TEXT_SOURCE, bytes, bytes, topics.promptsText().name());
-        topology.addProcessor(TEXT_INGRESS, () -> new TextIngressProcessor(parser, validator), PROMPTS_TEXT_SOURCE);
+        topology.addProcessor(TEXT_INGRESS, () -> new TextIngressProcessor(parser, validator, commits), PROMPTS_TEXT_SOURCE);
         topology.addSink(PROMPTS_SINK, topics.prompts().name(), keys,
                 serdes.valueSerde(topics.prompts()).serializer(), TEXT_INGRESS);
         topology.addSink(TEXT_DEAD_LETTER_SINK, topics.deadLetter().name(), keys,
@@ -130,7 +131,7 @@ public final class StepwiseTopology {
                                 serdes.valueSerde(topics.stepsVerified()).deserializer(),
                                 serdes.valueSerde(topics.searchTimers()).deserializer(),
                                 serdes.valueSerde(topics.promptsCancelled()).deserializer()),
-                        engine, validator, punctuateInterval, json, config.treeCacheSteps()),
+                        engine, validator, punctuateInterval, json, config.treeCacheSteps(), commits),
                 PROMPTS_SOURCE, STEPS_PROPOSED_SOURCE, STEPS_VERIFIED_SOURCE, SEARCH_TIMERS_SOURCE, CANCELLATIONS_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEARCH_TREE_STORE),
                 Serdes.String(), new SearchTreeSerde(json)), SEARCH);

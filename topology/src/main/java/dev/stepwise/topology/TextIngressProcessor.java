@@ -27,16 +27,25 @@ final class TextIngressProcessor implements Processor<byte[], byte[], String, Ob
 
     private final TextPromptParser parser;
     private final PromptValidator validator;
+    private final CommitPacer commits;
     private ProcessorContext<String, Object> context;
 
-    TextIngressProcessor(final TextPromptParser parser, final PromptValidator validator) {
+    TextIngressProcessor(final TextPromptParser parser, final PromptValidator validator, final CommitPacer commits) {
         this.parser = parser;
         this.validator = validator;
+        this.commits = commits;
     }
 
     @Override
     public void init(final ProcessorContext<String, Object> processorContext) {
         this.context = processorContext;
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            commits.forget(context);
+        }
     }
 
     @Override
@@ -53,6 +62,8 @@ final class TextIngressProcessor implements Processor<byte[], byte[], String, Ob
             final PromptSubmitted prompt = parser.parse(promptId, text, Instant.ofEpochMilli(record.timestamp()));
             validator.validate(promptId, prompt);
             context.forward(new Record<String, Object>(promptId, prompt, record.timestamp()), StepwiseTopology.PROMPTS_SINK);
+            // The search reads the prompt back only once this transaction commits.
+            commits.owe(context);
         } catch (final RejectedInputException e) {
             DeadLetterForwarder.forward(context, record, where, e, COMPONENT, StepwiseTopology.TEXT_DEAD_LETTER_SINK);
             final RejectedPrompts.Rejection rejection = new RejectedPrompts.Rejection(promptId, null, e);
@@ -60,6 +71,7 @@ final class TextIngressProcessor implements Processor<byte[], byte[], String, Ob
                 // The sender waits on the answers topic under this id; tell it why, there.
                 context.forward(new Record<String, Object>(promptId, RejectedPrompts.answer(rejection, record.timestamp()),
                         record.timestamp()), StepwiseTopology.TEXT_ANSWERS_SINK);
+                commits.owe(context);
             }
         }
     }

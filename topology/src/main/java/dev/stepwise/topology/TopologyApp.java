@@ -86,11 +86,14 @@ public final class TopologyApp implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(TopologyConfig.STATE_DIR));
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Transactions commit at most this often; what the topology writes (requests, answers) becomes visible to
-        // read_committed readers only then, so it is a wait in every serial step. 10 ms instead of Streams' EOS
-        // default of 100 cut the pipeline's overhead per step from ~170 to ~110-125 ms with an instant model, and
-        // the instant-model ceiling stayed within noise (bench pipeline, docs/bench/pipeline).
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10);
+        // What the topology writes for agents and clients is committed when they wait for it, paced by
+        // commit.gap.ms (CommitPacer); this interval only bounds how long state-only changes wait. Streams'
+        // EOS default. A fixed 10 ms interval instead cost a third of the instant-model ceiling, and a step
+        // processed just after a commit still waited for the thread's next poll (docs/bench/pipeline).
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // An idle thread blocks in poll this long before it runs its punctuators, among them the pacer's
+        // check for a commit it owes; so no longer than the gap.
+        props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1L, Math.min(100L, config.commitGap().toMillis())));
         // With commits that frequent, a transaction often writes to a partition whose previous one the broker is
         // still completing (CONCURRENT_TRANSACTIONS, hundreds of times a minute under load); the producer retries
         // after this backoff, 100 ms by default, which would stall the whole task.

@@ -44,6 +44,7 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String SEARCH_ACCEPT_THRESHOLD = "search.accept.threshold";
     public static final String SEARCH_TOMBSTONE_RETENTION_MS = "search.tombstone.retention.ms";
     public static final String SEARCH_TREE_CACHE_STEPS = "search.tree.cache.steps";
+    public static final String COMMIT_GAP_MS = "commit.gap.ms";
 
     public static final String LIMITS_MAX_MODEL_CALLS = "limits.max.model.calls";
     public static final String LIMITS_MAX_TOKENS = "limits.max.tokens";
@@ -101,6 +102,13 @@ public final class TopologyConfig extends AbstractConfig {
                     "Steps of search trees kept in memory per task (input partition), as the search uses them, "
                             + "least recently used out first; a tree that is not is read back from the state stores, "
                             + "which costs a scan of its steps. The stores get every change either way. 0 disables it.")
+            .define(COMMIT_GAP_MS, Type.LONG, 50L, Range.between(0, 60_000), Importance.MEDIUM,
+                    "What the topology writes for an agent or a client is committed (made visible) at once when "
+                            + "its stream thread's last such commit is at least this old, else this long after it. "
+                            + "A lone serial step never waits; under load, a larger gap shares each transaction "
+                            + "among more records (throughput) and a smaller one makes each wait less (latency). "
+                            + "0 commits after every such record. Streams' own streams.commit.interval.ms then only "
+                            + "bounds how long state-only changes wait.")
 
             .define(LIMITS_MAX_MODEL_CALLS, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
                     "Largest model-call budget a prompt may ask for.")
@@ -192,6 +200,11 @@ public final class TopologyConfig extends AbstractConfig {
     }
 
     /** How many steps of search trees a search processor keeps in memory (see {@link SearchTrees}). */
+    /** See {@link #COMMIT_GAP_MS}. */
+    public Duration commitGap() {
+        return Duration.ofMillis(getLong(COMMIT_GAP_MS));
+    }
+
     public int treeCacheSteps() {
         return getInt(SEARCH_TREE_CACHE_STEPS);
     }

@@ -23,7 +23,7 @@ class TextIngressProcessorTest {
     private final MockProcessorContext<String, Object> context = new MockProcessorContext<>();
     private final TextIngressProcessor processor = new TextIngressProcessor(
             new TextPromptParser(StrategyRegistry.standard(), config.defaultStrategy(), config.defaultBudget()),
-            new PromptValidator(config.limits(), StrategyRegistry.standard()));
+            new PromptValidator(config.limits(), StrategyRegistry.standard()), new CommitPacer(0));
 
     @BeforeEach
     void init() {
@@ -47,6 +47,8 @@ class TextIngressProcessorTest {
             assertThat(f.record().timestamp()).isEqualTo(1_000L);
             assertThat(((PromptSubmitted) f.record().value()).getText()).isEqualTo("What is 3 + 4?");
         });
+        // The search waits for it: committed right away, not at Streams' interval.
+        assertThat(context.committed()).isTrue();
     }
 
     @Test

@@ -19,7 +19,9 @@ class TopologyAppTest {
                 .containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/tmp/stepwise-state")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
-                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 10)
+                .containsEntry(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100)
+                // An idle thread must run the commit pacer's punctuation within the gap (50 ms by default).
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 50L)
                 .containsEntry(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0)
                 .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1)
                 .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L)
