@@ -303,7 +303,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             }
             inFlight.collectFinished();
             pauseOrResume();
-            final ConsumerRecords<byte[], byte[]> records = consumer.poll(tracker.isEmpty() ? IDLE_POLL : BUSY_POLL);
+            final ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
             setAssignment(consumer.assignment());
             inFlight.accept(records);
             inFlight.startWaiting();
@@ -319,6 +319,17 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         } catch (KafkaException e) {
             recover(e);
         }
+    }
+
+    /**
+     * Returns at once when something finished since the last commit (a fast call often finishes between two
+     * turns), so that its outputs are committed now rather than after the poll's wait.
+     */
+    private Duration pollTimeout() {
+        if (tracker.isEmpty()) {
+            return IDLE_POLL;
+        }
+        return tracker.commitDue() ? Duration.ZERO : BUSY_POLL;
     }
 
     /**
