@@ -33,6 +33,8 @@ final class PipelineScenarios {
 
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(10);
     private static final long SCALING_MEDIAN_MS = 500;
+    /** Topology to proposer, proposer to verifier, verifier to topology. */
+    private static final int HOPS_PER_STEP = 3;
     private static final StrategyRegistry STRATEGIES = StrategyRegistry.standard();
 
     private final long seed;
@@ -81,6 +83,7 @@ final class PipelineScenarios {
      */
     List<Row> overhead(final List<Long> mediansMs, final int prompts) throws InterruptedException {
         final List<Row> rows = new ArrayList<>();
+        TransactionalHops.Result floor = null;
         for (final long median : mediansMs) {
             final Map<String, String> settings = latency("constant", median, median);
             progress.phase("overhead at " + median + " ms: pipeline", prompts * 2);
@@ -110,6 +113,9 @@ final class PipelineScenarios {
                     steps += problem.difficulty();
                     progress.step();
                 }
+                if (floor == null) {
+                    floor = TransactionalHops.measure(rig.bootstrapServers(), HOPS_PER_STEP, 40);
+                }
             }
             final String setting = "model " + median + " ms";
             rows.add(new Row("overhead", setting, "pipeline wall per prompt", (double) pipelineMs / prompts, "ms"));
@@ -118,6 +124,12 @@ final class PipelineScenarios {
             rows.add(new Row("overhead", setting, "overhead per serial step", (double) (pipelineMs - localMs) / steps, "ms"));
             rows.add(new Row("overhead", setting, "model calls per prompt, pipeline", (double) pipelineCalls / prompts, ""));
             rows.add(new Row("overhead", setting, "model calls per prompt, in-process", (double) localCalls / prompts, ""));
+        }
+        if (floor != null) {
+            // What Kafka alone costs a serial step here: its three transactional hops, with nothing else to do.
+            final String setting = "raw broker, " + floor.hops() + " transactional read-process-write hops";
+            rows.add(new Row("overhead", setting, "p50 latency", floor.p50Ms(), "ms"));
+            rows.add(new Row("overhead", setting, "p90 latency", floor.p90Ms(), "ms"));
         }
         return rows;
     }
