@@ -19,6 +19,12 @@ final class Logging {
         }
     }
 
+    /** The levels of -v as the system properties log4j2.xml reads, for a configuration not loaded yet. */
+    static void verboseLevelsAsProperties() {
+        System.setProperty("stepwise.log.level", Level.INFO.name());
+        System.setProperty("stepwise.network.log.level", Level.WARN.name());
+    }
+
     static boolean isVerbose() {
         return verbose;
     }

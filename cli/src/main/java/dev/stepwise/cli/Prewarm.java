@@ -1,6 +1,7 @@
 package dev.stepwise.cli;
 
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Set;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +24,20 @@ final class Prewarm {
     /** Starts the background work when {@code args} name one of {@link #COMMANDS}. */
     static void startFor(final String[] args) {
         if (args.length > 0 && COMMANDS.contains(args[0])) {
+            if (Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose")) {
+                // Read by log4j2.xml: the configuration loads on the thread below, possibly after Logging.configure
+                // set the levels, and would put them back.
+                Logging.verboseLevelsAsProperties();
+            }
             Thread.ofPlatform().daemon().name("stepwise-prewarm").start(Prewarm::run);
         }
     }
 
     private static void run() {
         try {
-            LoggerFactory.getILoggerFactory();
+            // A logger, not just the factory: binding the SLF4J provider leaves Log4j's configuration (an XML
+            // parse and its plugins, ~0.25 s) to the first logger, which the main thread would then wait for.
+            LoggerFactory.getLogger(Prewarm.class);
             ManagementFactory.getPlatformMBeanServer();
         } catch (RuntimeException | LinkageError e) {
             // Nothing is lost: the code that needs logging or the MBean server does this work itself and
