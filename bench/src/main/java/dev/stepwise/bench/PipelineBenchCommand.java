@@ -79,7 +79,7 @@ public final class PipelineBenchCommand implements Callable<Integer> {
     boolean progress;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "A configuration key for every part of every pipeline (e.g. streams.commit.interval.ms=20).")
+            description = "A configuration key for every part of every pipeline (e.g. commit.gap.ms=20, or streams.num.stream.threads=2).")
     java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
 
     @CommandLine.Spec

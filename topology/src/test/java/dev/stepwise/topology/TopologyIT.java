@@ -140,6 +140,21 @@ class TopologyIT {
     }
 
     @Test
+    void whatAgentsAndClientsWaitForIsCommittedAtOnceNotAtStreamsCommitInterval() throws Exception {
+        // A commit interval of a minute: every request and the answer would each wait for it if the search did not
+        // ask for its commits (CommitPacer); the answer needs three rounds of them.
+        app.close(Duration.ofSeconds(30));
+        app = TopologyApp.create(config(Map.of("streams.commit.interval.ms", "60000",
+                "streams.producer.transaction.timeout.ms", "300000")), false, SharedInfra.registryClient());
+        app.start();
+
+        send(topics.prompts(), "p1", prompt("p1", "What is 6 * 7?"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> playUntil(() -> !answers.isEmpty()));
+
+        assertThat(answers).singleElement().satisfies(a -> assertThat(a.getAnswer()).isEqualTo("42"));
+    }
+
+    @Test
     void badInputIsDeadLetteredAndTheAppKeepsRunning() throws Exception {
         send(topics.prompts().name(), "bad", "not avro at all".getBytes(StandardCharsets.UTF_8));
         send(topics.promptsText().name(), "t1", "{\"text\": \"x\", \"strategy\": \"mcts\"}".getBytes(StandardCharsets.UTF_8));
