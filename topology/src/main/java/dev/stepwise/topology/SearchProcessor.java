@@ -108,7 +108,16 @@ final class SearchProcessor implements Processor<byte[], byte[], String, Object>
                 () -> new IllegalStateException("records reach the search processor only from its source topics"));
         final String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         final long now = record.timestamp();
-        commits.settle(context.currentSystemTimeMs());
+        commits.recordStarted(context.currentSystemTimeMs());
+        try {
+            processRecord(record, where, key, now);
+        } finally {
+            commits.recordEnded(context.currentSystemTimeMs());
+        }
+    }
+
+    private void processRecord(final Record<byte[], byte[]> record, final RecordMetadata where, final String key,
+                              final long now) {
         final Outcome outcome;
         try {
             outcome = handle(where.topic(), key, record.value(), now);

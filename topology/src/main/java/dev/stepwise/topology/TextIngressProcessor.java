@@ -50,6 +50,15 @@ final class TextIngressProcessor implements Processor<byte[], byte[], String, Ob
 
     @Override
     public void process(final Record<byte[], byte[]> record) {
+        commits.recordStarted(context.currentSystemTimeMs());
+        try {
+            processRecord(record);
+        } finally {
+            commits.recordEnded(context.currentSystemTimeMs());
+        }
+    }
+
+    private void processRecord(final Record<byte[], byte[]> record) {
         final RecordMetadata where = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("records reach the text ingress only from its source topic"));
         String promptId = null;

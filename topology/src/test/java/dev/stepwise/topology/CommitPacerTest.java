@@ -43,6 +43,47 @@ class CommitPacerTest {
     }
 
     @Test
+    void aRecordAfterTheThreadWasIdleIsCommittedAtOnceEvenWithinTheGap() {
+        final CommitPacer pacer = new CommitPacer(50);
+        pacer.recordStarted(1_000);
+        first.setCurrentSystemTimeMs(1_000);
+        pacer.owe(first);
+        pacer.recordEnded(1_001);
+        first.resetCommit();
+        // The first record after a commit comes after the commit's own time: busy, not idle.
+        pacer.recordStarted(1_008);
+        pacer.recordEnded(1_009);
+
+        // A serial step's next event, back from the agents 20 ms later.
+        pacer.recordStarted(1_029);
+        second.setCurrentSystemTimeMs(1_029);
+        pacer.owe(second);
+
+        assertThat(second.committed()).isTrue();
+    }
+
+    @Test
+    void recordsProcessedBackToBackArePacedByTheGap() {
+        final CommitPacer pacer = new CommitPacer(50);
+        pacer.recordStarted(1_000);
+        first.setCurrentSystemTimeMs(1_000);
+        pacer.owe(first);
+        pacer.recordEnded(1_000);
+        first.resetCommit();
+
+        pacer.recordStarted(1_007);
+        pacer.recordEnded(1_007);
+        pacer.recordStarted(1_008);
+        second.setCurrentSystemTimeMs(1_008);
+        pacer.owe(second);
+        pacer.recordEnded(1_008);
+        assertThat(second.committed()).as("a flood, 8 ms after the last commit").isFalse();
+
+        pacer.recordStarted(1_050);
+        assertThat(second.committed()).as("the next record after the gap pays what is owed").isTrue();
+    }
+
+    @Test
     void settlingWithNothingOwedAsksForNothing() {
         final CommitPacer pacer = new CommitPacer(50);
 
