@@ -103,10 +103,11 @@ public final class TopologyConfig extends AbstractConfig {
                             + "least recently used out first; a tree that is not is read back from the state stores, "
                             + "which costs a scan of its steps. The stores get every change either way. 0 disables it.")
             .define(COMMIT_GAP_MS, Type.LONG, 50L, Range.between(0, 60_000), Importance.MEDIUM,
-                    "What the topology writes for an agent or a client is committed (made visible) at once when "
-                            + "its stream thread's last such commit is at least this old, else this long after it. "
-                            + "A lone serial step never waits; under load, a larger gap shares each transaction "
-                            + "among more records (throughput) and a smaller one makes each wait less (latency). "
+                    "What the topology writes for an agent or a client is committed (made visible) right after "
+                            + "the record that wrote it when the stream thread was idle before that record (a serial "
+                            + "step back from the agents); under load, at most once per this many ms per stream thread, "
+                            + "so a flood shares each transaction among more records (throughput) and a smaller gap "
+                            + "makes each wait less (latency). "
                             + "0 commits after every such record. Streams' own streams.commit.interval.ms then only "
                             + "bounds how long state-only changes wait.")
 
