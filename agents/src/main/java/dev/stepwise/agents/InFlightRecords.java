@@ -1,14 +1,16 @@
 package dev.stepwise.agents;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,7 +42,8 @@ final class InFlightRecords<I extends SpecificRecord> {
     private final ExecutorService workers;
     private final CompletionTracker tracker = new CompletionTracker();
     private final Deque<Waiting> waiting = new ArrayDeque<>();
-    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    /** Blocking, so that the loop can wait for the next record to finish rather than sleep a fixed time. */
+    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private final AtomicInteger peakRunning = new AtomicInteger();
     /** An error that escaped a record's work (a bug): the loop stops the agent with it, its records are redone by the next owner. */
     private volatile Throwable workerFailure;
@@ -114,6 +117,23 @@ final class InFlightRecords<I extends SpecificRecord> {
         }
         collectFinishedWithoutStarting();
         startWaiting();
+    }
+
+    /**
+     * Waits until a record finishes or {@code timeout} passes, and records it: so that the loop commits a fast
+     * record's outputs the moment it is done, rather than after a fixed wait.
+     *
+     * @return true when something finished (during the wait, or before it and not yet recorded)
+     * @throws InterruptedException when the loop thread is interrupted (the agent is closing)
+     */
+    boolean awaitFinished(final Duration timeout) throws InterruptedException {
+        final Finished first = finished.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (first == null) {
+            return false;
+        }
+        tracker.done(first.entry(), first.outputs());
+        collectFinishedWithoutStarting();
+        return true;
     }
 
     /** Records what has finished and starts nothing: on the way out. */

@@ -69,10 +69,13 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     /** How long a poll blocks when nothing is in flight; bounds nothing but how quickly an idle loop notices close. */
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     /**
-     * How long a poll blocks while records are in flight: how late, at most, a finished record's outputs
-     * are written (a poll returns at once when new records are there).
+     * How long the loop waits, while records are in flight, for one of them to finish before it polls again
+     * (without blocking): how late, at most, a busy instance sees new records. A record that finishes ends the
+     * wait at once, so its outputs are committed without delay (with an instant model, the record usually
+     * finishes within microseconds of the turn that started it; a blocking poll here held its outputs back by
+     * the poll's whole timeout, a few ms per hop).
      */
-    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    private static final Duration BUSY_WAIT = Duration.ofMillis(5);
     /** Producer and consumer close: long enough to finish a commit in flight, short enough for a shutdown hook. */
     private static final Duration CLIENT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -303,7 +306,8 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             }
             inFlight.collectFinished();
             pauseOrResume();
-            final ConsumerRecords<byte[], byte[]> records = consumer.poll(pollTimeout());
+            awaitFinishedWhileBusy();
+            final ConsumerRecords<byte[], byte[]> records = consumer.poll(tracker.isEmpty() ? IDLE_POLL : Duration.ZERO);
             setAssignment(consumer.assignment());
             inFlight.accept(records);
             inFlight.startWaiting();
@@ -322,14 +326,13 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     }
 
     /**
-     * Returns at once when something finished since the last commit (a fast call often finishes between two
-     * turns), so that its outputs are committed now rather than after the poll's wait.
+     * With records in flight and nothing to commit yet, waits for the next one to finish (or {@link #BUSY_WAIT});
+     * the poll that follows does not block. Idle, the poll itself waits, and returns as soon as records arrive.
      */
-    private Duration pollTimeout() {
-        if (tracker.isEmpty()) {
-            return IDLE_POLL;
+    private void awaitFinishedWhileBusy() throws InterruptedException {
+        if (!tracker.isEmpty() && !tracker.commitDue()) {
+            inFlight.awaitFinished(BUSY_WAIT);
         }
-        return tracker.commitDue() ? Duration.ZERO : BUSY_POLL;
     }
 
     /**
