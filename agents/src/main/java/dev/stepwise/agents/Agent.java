@@ -66,9 +66,9 @@ public interface Agent extends AutoCloseable {
     Optional<Throwable> failure();
 
     /**
-     * Stops the agent: the batch in progress is committed if it finishes within half the timeout,
-     * otherwise its model calls are interrupted and it is left uncommitted (it will be redone by
-     * whoever owns its partitions next). Idempotent; safe to call from a shutdown hook.
+     * Stops the agent: what has finished is committed; model calls still running are interrupted and their
+     * records left uncommitted (redone, with the same ids, by whoever owns their partitions next). Waits up to
+     * {@code timeout} for that. Idempotent; safe to call from a shutdown hook.
      */
     void close(Duration timeout);
 

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -97,15 +95,8 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     private final Backoff redeliveryBackoff;
     private final InFlightRecords<I> inFlight;
 
-    private final AtomicBoolean started = new AtomicBoolean();
+    private final AgentRunState state;
     private final AtomicBoolean clientsClosed = new AtomicBoolean();
-    private final CountDownLatch closeRequested = new CountDownLatch(1);
-    private final CountDownLatch terminated = new CountDownLatch(1);
-    private final Object assignmentChanged = new Object();
-    private volatile boolean closing;
-    private volatile boolean running;
-    private volatile Throwable failure;
-    private volatile Set<TopicPartition> assignment = Set.of();
 
     // Touched by the loop thread only.
     private final CompletionTracker tracker;
@@ -127,6 +118,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         this.identity = identity;
         this.handler = handler;
         final String who = identity.kind().component() + " " + identity.instanceId();
+        this.state = new AgentRunState(who);
         this.inFlight = new InFlightRecords<>(new RecordWork<>(who, identity.kind().component(), handler, decoder, deadLetters,
                 redeliveryBackoff, clock), maxInFlight, threadName());
         this.tracker = inFlight.tracker();
@@ -161,77 +153,58 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
 
     @Override
     public void start() {
-        claimStart();
+        state.claimStart();
         final Thread thread = new Thread(this::runLoop, threadName());
         thread.start();
     }
 
     @Override
     public void run() {
-        claimStart();
+        state.claimStart();
         runLoop();
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return state.isRunning();
     }
 
     @Override
     public boolean awaitAssignment(final Duration timeout) throws InterruptedException {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (assignmentChanged) {
-            while (assignment.isEmpty()) {
-                final long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (remainingMs <= 0 || terminated.getCount() == 0) {
-                    return !assignment.isEmpty();
-                }
-                assignmentChanged.wait(remainingMs);
-            }
-            return true;
-        }
+        return state.awaitAssignment(timeout);
     }
 
     @Override
     public Set<TopicPartition> assignment() {
-        return assignment;
+        return state.assignment();
     }
 
     @Override
     public boolean awaitTermination(final Duration timeout) throws InterruptedException {
-        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return state.awaitTermination(timeout);
     }
 
     @Override
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        return state.failure();
     }
 
     @Override
     public void close(final Duration timeout) {
-        closing = true;
-        closeRequested.countDown();
-        if (started.compareAndSet(false, true)) {
+        if (state.requestClose()) {
             // Never started: nobody else will close the clients.
             closeClients();
-            terminated.countDown();
+            state.terminated();
             return;
         }
         consumer.wakeup();
         try {
-            if (!terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!state.awaitTermination(timeout)) {
                 LOG.warn("{} {}: did not stop within {}", kind().component(), instanceId(), timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void claimStart() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException(kind().component() + " " + instanceId() + " was already started or closed");
-        }
-        running = true;
     }
 
     private String threadName() {
@@ -241,31 +214,26 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     private void runLoop() {
         try {
             initialize();
-            while (!closing) {
+            while (!state.closing()) {
                 pollAndProcess();
             }
         } catch (WakeupException | InterruptException | InterruptedException e) {
-            if (!closing) {
+            if (!state.closing()) {
                 LOG.info("{} {}: interrupted, stopping", kind().component(), instanceId());
             }
         } catch (RuntimeException | Error e) {
-            failure = e;
+            state.failed(e);
             LOG.error("{} {}: stopping on a fatal error", kind().component(), instanceId(), e);
         } finally {
-            running = false;
-            if (failure == null && !positions.rewindDue()) {
+            state.stopping();
+            if (state.failure().isEmpty() && !positions.rewindDue()) {
                 commitWhatHasFinished();
             }
             // What is still running is handled again by whoever gets the partitions: its offsets were not committed.
             inFlight.forgetAll();
             inFlight.shutdown();
             closeClients();
-            synchronized (assignmentChanged) {
-                // Under the lock, so that awaitAssignment sees the agent stopped as it wakes.
-                assignment = Set.of();
-                terminated.countDown();
-                assignmentChanged.notifyAll();
-            }
+            state.terminated();
             LOG.info("{} {}: stopped", kind().component(), instanceId());
         }
     }
@@ -308,7 +276,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             pauseOrResume();
             awaitFinishedWhileBusy();
             final ConsumerRecords<byte[], byte[]> records = consumer.poll(tracker.isEmpty() ? IDLE_POLL : Duration.ZERO);
-            setAssignment(consumer.assignment());
+            state.assigned(consumer.assignment());
             inFlight.accept(records);
             inFlight.startWaiting();
             inFlight.collectFinished();
@@ -378,15 +346,8 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         inFlight.forgetAll();
         positions.afterFailedCommit(firstUncommitted, !writer.replacementDue());
         // Wait before polling again, but wake up at once on close.
-        if (closeRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (state.awaitCloseRequest(delay)) {
             LOG.debug("{} {}: closing during backoff", kind().component(), instanceId());
-        }
-    }
-
-    private void setAssignment(final Set<TopicPartition> partitions) {
-        synchronized (assignmentChanged) {
-            assignment = Set.copyOf(partitions);
-            assignmentChanged.notifyAll();
         }
     }
 
@@ -410,7 +371,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             if (!partitions.isEmpty()) {
                 positions.rememberWrittenPastTheOffsets(partitions);
             }
-            setAssignment(consumer.assignment());
+            state.assigned(consumer.assignment());
             LOG.info("{} {}: assigned {}", kind().component(), instanceId(), partitions);
         }
 
@@ -428,14 +389,14 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
                 }
             }
             forget(partitions);
-            setAssignment(consumer.assignment());
+            state.assigned(consumer.assignment());
             LOG.info("{} {}: revoked {}", kind().component(), instanceId(), partitions);
         }
 
         @Override
         public void onPartitionsLost(final Collection<TopicPartition> partitions) {
             forget(partitions);
-            setAssignment(consumer.assignment());
+            state.assigned(consumer.assignment());
             LOG.warn("{} {}: lost {}", kind().component(), instanceId(), partitions);
         }
 
