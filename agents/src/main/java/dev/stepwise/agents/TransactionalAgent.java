@@ -4,9 +4,7 @@ import dev.stepwise.schemas.avro.DeadLetter;
 import dev.stepwise.schemas.topics.Topic;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,11 +12,8 @@ import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -56,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * (a wrong key, URL or model name) with an error output and write nothing for one that is still failing,
  * which the search asks for again when its timeout fires.
  *
+ * <p>This class runs the loop; {@link InFlightRecords} holds the records between poll and commit,
+ * {@link AgentCommits} writes their outputs and recovers from failed commits, {@link AgentRebalanceListener} follows
+ * the group's rebalances, and {@link AgentRunState} is what other threads see of it all.
+ *
  * <p>The consumer is built once by {@link Agents}, producers by the factory it passes; this agent owns (closes) them.
  *
  * @param <I> request type
@@ -92,7 +91,6 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
     private final AgentHandler<I> handler;
     private final Consumer<byte[], byte[]> consumer;
     private final TransactionalWriter writer;
-    private final Backoff redeliveryBackoff;
     private final InFlightRecords<I> inFlight;
 
     private final AgentRunState state;
@@ -100,8 +98,9 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
 
     // Touched by the loop thread only.
     private final CompletionTracker tracker;
-    private int consecutiveFailures;
     private final CommittedPositions positions;
+    private final AgentCommits commits;
+    private final String who;
 
     /**
      * @param decoder           decodes the input topic's values; its failures become dead letters
@@ -117,7 +116,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
                        final Backoff redeliveryBackoff, final Clock clock) {
         this.identity = identity;
         this.handler = handler;
-        final String who = identity.kind().component() + " " + identity.instanceId();
+        this.who = identity.kind().component() + " " + identity.instanceId();
         this.state = new AgentRunState(who);
         this.inFlight = new InFlightRecords<>(new RecordWork<>(who, identity.kind().component(), handler, decoder, deadLetters,
                 redeliveryBackoff, clock), maxInFlight, threadName());
@@ -125,7 +124,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         this.positions = new CommittedPositions(consumer, tracker, who);
         this.consumer = consumer;
         this.writer = new TransactionalWriter(producers, who);
-        this.redeliveryBackoff = redeliveryBackoff;
+        this.commits = new AgentCommits(who, consumer, writer, inFlight, positions, redeliveryBackoff);
     }
 
     @Override
@@ -227,7 +226,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         } finally {
             state.stopping();
             if (state.failure().isEmpty() && !positions.rewindDue()) {
-                commitWhatHasFinished();
+                commits.commitBeforeStopping();
             }
             // What is still running is handled again by whoever gets the partitions: its offsets were not committed.
             inFlight.forgetAll();
@@ -238,22 +237,11 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         }
     }
 
-    /** On the way out: write what has finished, so that the next owner does not redo it. Best effort. */
-    private void commitWhatHasFinished() {
-        try {
-            inFlight.collectFinishedWithoutStarting();
-            commitFinished();
-        } catch (RuntimeException e) {
-            // Closing the producer leaves the transaction to be aborted (by its timeout or the next incarnation).
-            LOG.info("{} {}: could not commit finished work while stopping; it will be redone: {}", kind().component(),
-                    instanceId(), e.toString());
-        }
-    }
-
     /** Fences older incarnations of this transactional id (aborting their open transaction), then joins the group. */
     void initialize() {
         writer.initialize();
-        consumer.subscribe(List.of(handler.input().name()), new AssignmentTracker());
+        consumer.subscribe(List.of(handler.input().name()),
+                new AgentRebalanceListener(who, consumer, state, positions, inFlight, commits, clientsClosed::get));
         LOG.info("Started {} instance {} in group {} with model {}, up to {} records in flight: {} -> {}",
                 kind().component(), instanceId(), groupId(), identity.model(), inFlight.maxInFlight(), handler.input().name(),
                 String.join(", ", handler.outputs().stream().map(Topic::name).toList()));
@@ -280,9 +268,9 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             inFlight.accept(records);
             inFlight.startWaiting();
             inFlight.collectFinished();
-            commitFinished();
+            commits.commitFinished();
             pauseOrResume();
-            consecutiveFailures = 0;
+            commits.turnSucceeded();
         } catch (FencedInstanceIdException | AuthorizationException | UnsupportedVersionException e) {
             // Fatal: another incarnation took over, or the cluster refuses us; a retry cannot help.
             throw e;
@@ -324,27 +312,8 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         }
     }
 
-    private void commitFinished() {
-        if (!tracker.commitDue()) {
-            return;
-        }
-        final List<ProducerRecord<String, SpecificRecord>> outputs = tracker.unwrittenOutputs();
-        final Map<TopicPartition, OffsetAndMetadata> offsets = tracker.committableOffsets();
-        writer.commit(outputs, offsets, consumer.groupMetadata());
-        tracker.committed(offsets);
-        LOG.debug("{} {}: committed {} outputs, offsets {}", kind().component(), instanceId(), outputs.size(), offsets);
-    }
-
     private void recover(final KafkaException error) throws InterruptedException {
-        consecutiveFailures++;
-        final Duration delay = redeliveryBackoff.delay(consecutiveFailures);
-        final String done = writer.afterFailure(error);
-        LOG.warn("{} {}: commit failed ({} in a row){}, dropping the records in flight and rewinding to the committed "
-                        + "offsets; next poll in {} ms: {}", kind().component(), instanceId(), consecutiveFailures, done,
-                delay.toMillis(), error.toString());
-        final Map<TopicPartition, Long> firstUncommitted = tracker.firstOffsets();
-        inFlight.forgetAll();
-        positions.afterFailedCommit(firstUncommitted, !writer.replacementDue());
+        final Duration delay = commits.recover(error);
         // Wait before polling again, but wake up at once on close.
         if (state.awaitCloseRequest(delay)) {
             LOG.debug("{} {}: closing during backoff", kind().component(), instanceId());
@@ -361,47 +330,6 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
         } catch (RuntimeException e) {
             LOG.warn("{} {}: error closing the consumer", kind().component(), instanceId(), e);
-        }
-    }
-
-    /** Drops what is in flight for partitions that leave, after committing what has finished; logs the moves. */
-    private final class AssignmentTracker implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                positions.rememberWrittenPastTheOffsets(partitions);
-            }
-            state.assigned(consumer.assignment());
-            LOG.info("{} {}: assigned {}", kind().component(), instanceId(), partitions);
-        }
-
-        @Override
-        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty() && !positions.rewindDue() && !clientsClosed.get()) {
-                try {
-                    inFlight.collectFinished();
-                    commitFinished();
-                } catch (KafkaException e) {
-                    // Not committed: the new owner handles those records again, with the same ids.
-                    writer.afterFailure(e);
-                    LOG.warn("{} {}: could not commit finished work before giving up {}: {}", kind().component(),
-                            instanceId(), partitions, e.toString());
-                }
-            }
-            forget(partitions);
-            state.assigned(consumer.assignment());
-            LOG.info("{} {}: revoked {}", kind().component(), instanceId(), partitions);
-        }
-
-        @Override
-        public void onPartitionsLost(final Collection<TopicPartition> partitions) {
-            forget(partitions);
-            state.assigned(consumer.assignment());
-            LOG.warn("{} {}: lost {}", kind().component(), instanceId(), partitions);
-        }
-
-        private void forget(final Collection<TopicPartition> partitions) {
-            inFlight.forget(partitions);
         }
     }
 }
