@@ -81,7 +81,11 @@ final class AgentRunState {
         return Optional.ofNullable(failure);
     }
 
+    /** Called every turn of the loop: changes nothing, and wakes nobody, unless the partitions did change. */
     void assigned(final Set<TopicPartition> partitions) {
+        if (partitions.equals(assignment)) {
+            return;
+        }
         synchronized (assignmentChanged) {
             assignment = Set.copyOf(partitions);
             assignmentChanged.notifyAll();
