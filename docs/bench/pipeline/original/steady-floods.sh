@@ -9,6 +9,7 @@
 # CHECKOUT holds a built checkout: 4de902c for `original` (OriginalFlood.java is compiled against it here), any
 # later one for `current`. Needs JDK 21+ on PATH (java, javac) and nothing else of ours running.
 set -euo pipefail
+[[ -r /proc/self/task ]] || { echo "steady-floods.sh reads each thread's CPU time from /proc: Linux only" >&2; exit 1; }
 CHECKOUT=$(cd "$1" && pwd); KIND=$2
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIB="$CHECKOUT/cli/target/lib/*"
