@@ -199,7 +199,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         consumer.wakeup();
         try {
             if (!state.awaitTermination(timeout)) {
-                LOG.warn("{} {}: did not stop within {}", kind().component(), instanceId(), timeout);
+                LOG.warn("{}: did not stop within {}", who, timeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -218,11 +218,11 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             }
         } catch (WakeupException | InterruptException | InterruptedException e) {
             if (!state.closing()) {
-                LOG.info("{} {}: interrupted, stopping", kind().component(), instanceId());
+                LOG.info("{}: interrupted, stopping", who);
             }
         } catch (RuntimeException | Error e) {
             state.failed(e);
-            LOG.error("{} {}: stopping on a fatal error", kind().component(), instanceId(), e);
+            LOG.error("{}: stopping on a fatal error", who, e);
         } finally {
             state.stopping();
             if (state.failure().isEmpty() && !positions.rewindDue()) {
@@ -233,7 +233,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             inFlight.shutdown();
             closeClients();
             state.terminated();
-            LOG.info("{} {}: stopped", kind().component(), instanceId());
+            LOG.info("{}: stopped", who);
         }
     }
 
@@ -316,7 +316,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
         final Duration delay = commits.recover(error);
         // Wait before polling again, but wake up at once on close.
         if (state.awaitCloseRequest(delay)) {
-            LOG.debug("{} {}: closing during backoff", kind().component(), instanceId());
+            LOG.debug("{}: closing during backoff", who);
         }
     }
 
@@ -329,7 +329,7 @@ public final class TransactionalAgent<I extends SpecificRecord> implements Agent
             // A static member stays in the group on close, so a restart with the same id gets its partitions back at once.
             consumer.close(CloseOptions.timeout(CLIENT_CLOSE_TIMEOUT));
         } catch (RuntimeException e) {
-            LOG.warn("{} {}: error closing the consumer", kind().component(), instanceId(), e);
+            LOG.warn("{}: error closing the consumer", who, e);
         }
     }
 }
