@@ -210,8 +210,8 @@ final class PipelineScenarios {
      * did); this counts every verdict from the first prompt sent to the last answer, over that time.
      *
      * <p>Three floods of the same size, other problems each: the first meets a cold JVM and is reported as such, the
-     * third is the ceiling. On two cores the JIT compilers took 16-23 s of CPU during a first flood, 7-9 s during the
-     * second and 1-2 s during the third, so the cold figure is mostly the warm-up; a service that runs for hours runs
+     * third is the ceiling. On two cores the JIT compilers took 16-25 s of CPU during a first flood, 4-10 s during the
+     * second and 1-3 s by the third, so the cold figure is mostly the warm-up; a service that runs for hours runs
      * at the warm one.
      */
     List<Row> ceiling(final int prompts) throws InterruptedException {
@@ -247,24 +247,28 @@ final class PipelineScenarios {
     /** Sends every problem at once, awaits every answer, and returns the verdicts committed per second meanwhile. */
     private FloodRate flood(final PipelineRig rig, final String idPrefix, final List<GeneratedProblem> problems)
             throws InterruptedException {
+        final long from = System.currentTimeMillis();
+        awaitAll(rig, beamFlood(idPrefix, problems));
+        final long to = System.currentTimeMillis() + 1;
+        final long verdicts = VerdictCounter.count(rig.bootstrapServers(), rig.registry(), rig.topics(), from, to);
+        return new FloodRate(verdicts * 1000.0 / (to - from), problems.size() * 1000.0 / (to - from));
+    }
+
+    /** One beam prompt per problem, ids {@code idPrefix + index}, as the scaling and ceiling floods send them. */
+    private static List<PromptSubmitted> beamFlood(final String idPrefix, final List<GeneratedProblem> problems) {
         final List<PromptSubmitted> flood = new ArrayList<>();
         for (int i = 0; i < problems.size(); i++) {
             flood.add(Prompts.of(STRATEGIES, idPrefix + i, problems.get(i).text(), "beam", Map.of(), 2000, Instant.now()));
         }
-        final long from = System.currentTimeMillis();
-        awaitAll(rig, flood);
-        final long to = System.currentTimeMillis() + 1;
-        final long verdicts = VerdictCounter.count(rig.bootstrapServers(), rig.registry(), rig.topics(), from, to);
-        return new FloodRate(verdicts * 1000.0 / (to - from), problems.size() * 1000.0 / (to - from));
+        return flood;
     }
 
     private double verifiedStepsPerSecond(final PipelineRig rig, final int prompts, final Duration window)
             throws InterruptedException {
         final List<GeneratedProblem> problems = SyntheticTaskSuite.mixed(prompts, 16, seed);
         final List<CompletableFuture<AnswerPublished>> answers = new ArrayList<>();
-        for (int i = 0; i < problems.size(); i++) {
-            answers.add(rig.client().submit(Prompts.of(STRATEGIES, "flood-" + i, problems.get(i).text(), "beam",
-                    Map.of(), 2000, Instant.now())));
+        for (final PromptSubmitted prompt : beamFlood("flood-", problems)) {
+            answers.add(rig.client().submit(prompt));
         }
         // Warm up (the JIT of every process, the first transactions, the flood's first steps), then count the verdicts
         // committed inside the window.
